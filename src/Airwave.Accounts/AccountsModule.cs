@@ -1,0 +1,115 @@
+using System.Threading.RateLimiting;
+using Airwave.Accounts.Auth;
+using Airwave.Accounts.Contracts;
+using Airwave.Accounts.Data;
+using Airwave.Accounts.Features;
+using Airwave.Accounts.Features.ApiTokens;
+using Airwave.Accounts.Features.GetMe;
+using Airwave.Accounts.Features.RegisterUser;
+using Airwave.Accounts.Features.SignIn;
+using Airwave.Core.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Airwave.Accounts;
+
+/// <summary>Registers the Accounts module: authentication schemes, policies, stores and endpoints.</summary>
+public static class AccountsModule
+{
+    public const string AuthRateLimit = "accounts-auth";
+    private const string SelectorScheme = "Airwave";
+    private const string CookieName = "airwave_session";
+
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        services.AddOptions<AccountsOptions>()
+            .BindConfiguration(AccountsOptions.Section)
+            .Validate(o => !o.Validate().Any(), "Invalid Accounts settings")
+            .ValidateOnStart();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<ApiTokenStore>();
+        services.AddSingleton<Passwords>();
+        services.AddSingleton<TokenPairs>();
+        services.AddSingleton<IAccountAdministration, AccountAdministration>();
+
+        services.AddAuthentication(SelectorScheme)
+            // Bearer when the request carries an Authorization header, otherwise the browser cookie.
+            .AddPolicyScheme(SelectorScheme, "Bearer or cookie", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? BearerTokenHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, ConfigureCookie);
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<AccountsOptions>>((cookie, accounts) => cookie.ExpireTimeSpan = accounts.Value.RefreshTokenLifetime);
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Read, p => p.RequireAuthenticatedUser().RequireClaim(AirwaveClaims.Scope, Scopes.Read))
+            .AddPolicy(Policies.Write, p => p.RequireAuthenticatedUser().RequireClaim(AirwaveClaims.Scope, Scopes.Write))
+            .AddPolicy(Policies.Analytics, p => p.RequireAuthenticatedUser().RequireClaim(AirwaveClaims.Scope, Scopes.Analytics));
+
+        services.AddRateLimiter(o => o.AddPolicy(AuthRateLimit, context =>
+        {
+            var permits = context.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value.AuthAttemptsPerMinute;
+            var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            return RateLimitPartition.GetFixedWindowLimiter($"{client}|{context.Request.Path}", _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permits,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            });
+        }));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAccountsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Accounts");
+        RegisterUser.Map(api);
+        Login.Map(api);
+        Refresh.Map(api);
+        Logout.Map(api);
+        GetMe.Map(api);
+        ApiTokens.Map(api);
+        return app;
+    }
+
+    private static void ConfigureCookie(CookieAuthenticationOptions options)
+    {
+        options.Cookie.Name = CookieName;
+        options.Cookie.HttpOnly = true;
+        // Strict: the browser never sends the session cookie on cross-site requests (the first CSRF defence).
+        options.Cookie.SameSite = SameSiteMode.Strict;
+        options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.SlidingExpiration = true;
+        options.Events = new CookieAuthenticationEvents
+        {
+            OnValidatePrincipal = async context =>
+            {
+                var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
+                var clock = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+                if (context.Principal?.CredentialId() is not { } sessionId
+                    || !await sessions.IsCookieSessionActiveAsync(sessionId, clock.GetUtcNow(), context.HttpContext.RequestAborted))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                }
+            },
+            // An API answers 401/403; the web UI (a later module) decides where people are sent.
+            OnRedirectToLogin = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Task.CompletedTask;
+            },
+            OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            },
+        };
+    }
+}

@@ -1,0 +1,89 @@
+using Airwave.Core.Data;
+using Airwave.Core.Http;
+using Dapper;
+
+namespace Airwave.Catalog.Data;
+
+internal sealed record PodcastRow
+{
+    public required Guid Id { get; init; }
+    public required Guid OwnerId { get; init; }
+    public required string Title { get; init; }
+    public required string Description { get; init; }
+    public required string Author { get; init; }
+    public required string OwnerName { get; init; }
+    public required string OwnerEmail { get; init; }
+    public required string Language { get; init; }
+    public required string Category { get; init; }
+    public string? Subcategory { get; init; }
+    public required bool Explicit { get; init; }
+    public required string PodcastType { get; init; }
+    public string? WebsiteUrl { get; init; }
+    public string? Copyright { get; init; }
+    public string? CoverImageKey { get; init; }
+    public DateTimeOffset? PublishedAt { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public bool IsPublicAt(DateTimeOffset now) => PublishedAt <= now;
+}
+
+internal sealed class PodcastStore(Database database)
+{
+    private const string Columns =
+        "id, owner_id, title, description, author, owner_name, owner_email, language, category, subcategory, explicit, " +
+        "podcast_type, website_url, copyright, cover_image_key, published_at, created_at, updated_at";
+
+    public async Task InsertAsync(PodcastRow podcast, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO podcasts ({Columns})
+            VALUES (@Id, @OwnerId, @Title, @Description, @Author, @OwnerName, @OwnerEmail, @Language, @Category, @Subcategory,
+                @Explicit, @PodcastType, @WebsiteUrl, @Copyright, @CoverImageKey, @PublishedAt, @CreatedAt, @UpdatedAt)
+            """, podcast, cancellationToken: cancellationToken));
+    }
+
+    public async Task<PodcastRow?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<PodcastRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM podcasts WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Writes every editable field; the caller has merged the patch into <paramref name="podcast"/>.</summary>
+    public async Task UpdateAsync(PodcastRow podcast, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE podcasts SET title = @Title, description = @Description, author = @Author, owner_name = @OwnerName,
+                owner_email = @OwnerEmail, language = @Language, category = @Category, subcategory = @Subcategory,
+                explicit = @Explicit, podcast_type = @PodcastType, website_url = @WebsiteUrl, copyright = @Copyright,
+                published_at = @PublishedAt, updated_at = @UpdatedAt
+            WHERE id = @Id
+            """, podcast, cancellationToken: cancellationToken));
+    }
+
+    public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM podcasts WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Newest first. With <paramref name="ownerId"/>: that creator's podcasts in any state; without: public ones.
+    /// Fetches <paramref name="limit"/> + 1 rows so the caller knows whether there is a next page.
+    /// </summary>
+    public async Task<IReadOnlyList<PodcastRow>> ListAsync(Guid? ownerId, DateTimeOffset now, int limit, Cursor? after, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var filter = ownerId is null ? "published_at IS NOT NULL AND published_at <= @now" : "owner_id = @ownerId";
+        var position = after is null ? "" : "AND (created_at, id) < (@SortKey, @Id)";
+        return [.. await connection.QueryAsync<PodcastRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM podcasts WHERE {filter} {position} ORDER BY created_at DESC, id DESC LIMIT @take",
+            new { ownerId, now, take = limit + 1, after?.SortKey, after?.Id }, cancellationToken: cancellationToken))];
+    }
+}

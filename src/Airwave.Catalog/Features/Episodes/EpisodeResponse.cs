@@ -1,0 +1,53 @@
+using Airwave.Catalog.Data;
+using Airwave.Catalog.Episodes;
+using Airwave.Catalog.Text;
+
+namespace Airwave.Catalog.Features.Episodes;
+
+/// <summary>
+/// An episode as the API returns it. <c>status</c> is draft, scheduled or published; <c>processed_status</c>
+/// tracks the media (awaiting_upload → uploading → processing → ready | failed). Duration, size and audio URL
+/// are filled in by media processing.
+/// </summary>
+internal sealed record EpisodeResponse(
+    Guid Id,
+    Guid PodcastId,
+    string Guid,
+    string Title,
+    string Description,
+    string DescriptionHtml,
+    int? SeasonNumber,
+    int? EpisodeNumber,
+    string EpisodeType,
+    bool Explicit,
+    string Status,
+    DateTimeOffset? PublishedAt,
+    long? DurationMs,
+    long? FileSizeBytes,
+    string? AudioUrl,
+    string ProcessedStatus,
+    string? ProcessingError,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static EpisodeResponse From(EpisodeRow row, DateTimeOffset now) => new(
+        row.Id,
+        row.PodcastId,
+        row.Guid,
+        row.Title,
+        row.Description,
+        ShowNotes.ToHtml(row.Description),
+        row.SeasonNumber,
+        row.EpisodeNumber,
+        row.EpisodeType,
+        row.Explicit,
+        EpisodeRules.Status(row.PublishedAt, now),
+        row.PublishedAt,
+        row.DurationMs,
+        row.FileSizeBytes,
+        AudioUrl: null, // set by media delivery once processed audio exists
+        row.ProcessedStatus,
+        row.ProcessingError,
+        row.CreatedAt,
+        row.UpdatedAt);
+}

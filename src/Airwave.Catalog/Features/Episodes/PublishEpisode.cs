@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using Airwave.Catalog.Data;
+using Airwave.Catalog.Episodes;
+using Airwave.Core.Http;
+using Airwave.Core.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Routing;
+
+namespace Airwave.Catalog.Features.Episodes;
+
+/// <summary>
+/// <c>POST /api/v1/episodes/{episodeId}/publish</c>: publish now, or at <c>publish_at</c> (a future time schedules
+/// it; a past time back-dates it). Only episodes whose media is processed (<c>ready</c>) can be published.
+/// <c>…/unpublish</c> returns an episode to draft.
+/// </summary>
+internal static class PublishEpisode
+{
+    internal sealed record Request(DateTimeOffset? PublishAt);
+
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapPost("/episodes/{episodeId:guid}/publish", PublishAsync)
+            .RequireAuthorization(Policies.Write)
+            .WithName("PublishEpisode")
+            .WithSummary("Publish an episode now or schedule it");
+        api.MapPost("/episodes/{episodeId:guid}/unpublish", UnpublishAsync)
+            .RequireAuthorization(Policies.Write)
+            .WithName("UnpublishEpisode")
+            .WithSummary("Return an episode to draft");
+    }
+
+    private static async Task<Results<Ok<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> PublishAsync(
+        Guid episodeId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] Request? request, ClaimsPrincipal user,
+        PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var episode = await episodes.FindAsync(episodeId, cancellationToken);
+        var podcast = episode is null ? null : await podcasts.FindAsync(episode.PodcastId, cancellationToken);
+        if (user.DenyChange(podcast, episode, now) is { } denied)
+        {
+            return denied;
+        }
+
+        if (episode!.ProcessedStatus != ProcessedStatus.Ready)
+        {
+            return Problems.Conflict(
+                $"The episode's media is not ready (processed_status is '{episode.ProcessedStatus}'). " +
+                "Upload its audio and wait for processing to finish, then publish.",
+                "Media not ready");
+        }
+
+        var updated = episode with { PublishedAt = (request?.PublishAt ?? now).ToUniversalTime(), UpdatedAt = now };
+        await episodes.UpdateAsync(updated, cancellationToken);
+        return TypedResults.Ok(EpisodeResponse.From(updated, now));
+    }
+
+    private static async Task<Results<Ok<EpisodeResponse>, ProblemHttpResult>> UnpublishAsync(
+        Guid episodeId, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var episode = await episodes.FindAsync(episodeId, cancellationToken);
+        var podcast = episode is null ? null : await podcasts.FindAsync(episode.PodcastId, cancellationToken);
+        if (user.DenyChange(podcast, episode, now) is { } denied)
+        {
+            return denied;
+        }
+
+        var updated = episode! with { PublishedAt = null, UpdatedAt = now };
+        await episodes.UpdateAsync(updated, cancellationToken);
+        return TypedResults.Ok(EpisodeResponse.From(updated, now));
+    }
+}

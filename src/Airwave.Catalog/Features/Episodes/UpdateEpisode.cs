@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using Airwave.Catalog.Data;
+using Airwave.Catalog.Episodes;
+using Airwave.Core.Http;
+using Airwave.Core.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Airwave.Catalog.Features.Episodes;
+
+/// <summary>
+/// <c>PATCH /api/v1/episodes/{episodeId}</c> (JSON Merge Patch): change metadata. The guid is accepted only
+/// unchanged, because podcast apps identify episodes by it; publication goes through <c>/publish</c>.
+/// </summary>
+internal static class UpdateEpisode
+{
+    internal sealed record Request(
+        Optional<string?> Title,
+        Optional<string?> Description,
+        Optional<int?> SeasonNumber,
+        Optional<int?> EpisodeNumber,
+        Optional<string?> EpisodeType,
+        Optional<bool?> Explicit,
+        Optional<string?> Guid);
+
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapPatch("/episodes/{episodeId:guid}", HandleAsync)
+            .RequireAuthorization(Policies.Write)
+            .WithName("UpdateEpisode")
+            .WithSummary("Change some of an episode's fields");
+
+    private static async Task<Results<Ok<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        Guid episodeId, Request request, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var episode = await episodes.FindAsync(episodeId, cancellationToken);
+        var podcast = episode is null ? null : await podcasts.FindAsync(episode.PodcastId, cancellationToken);
+        if (user.DenyChange(podcast, episode, now) is { } denied)
+        {
+            return denied;
+        }
+
+        var errors = new FieldErrors();
+        var values = EpisodeRules.Validate(new EpisodeValues(
+            request.Title.Or(episode!.Title),
+            request.Description.Or(episode.Description),
+            request.SeasonNumber.Or(episode.SeasonNumber),
+            request.EpisodeNumber.Or(episode.EpisodeNumber),
+            request.EpisodeType.Or(episode.EpisodeType),
+            request.Explicit.Or(episode.Explicit)), errors);
+        errors.AddIf(request.Guid.IsSet && request.Guid.Value != episode.Guid, "guid", "cannot be changed once the episode exists");
+        errors.AddIf(request.Explicit is { IsSet: true, Value: null }, "explicit", "must be true or false");
+        errors.AddIf(request.EpisodeType is { IsSet: true, Value: null }, "episode_type", "must be full, trailer or bonus");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var updated = episode with
+        {
+            Title = values.Title!,
+            Description = values.Description!,
+            SeasonNumber = values.SeasonNumber,
+            EpisodeNumber = values.EpisodeNumber,
+            EpisodeType = values.EpisodeType!,
+            Explicit = values.Explicit!.Value,
+            UpdatedAt = now,
+        };
+        await episodes.UpdateAsync(updated, cancellationToken);
+        return TypedResults.Ok(EpisodeResponse.From(updated, now));
+    }
+}

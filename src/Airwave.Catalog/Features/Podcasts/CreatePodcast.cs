@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using Airwave.Catalog.Data;
+using Airwave.Catalog.Podcasts;
+using Airwave.Core.Http;
+using Airwave.Core.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Airwave.Catalog.Features.Podcasts;
+
+/// <summary><c>POST /api/v1/podcasts</c>: a creator starts a new show (a draft until published).</summary>
+internal static class CreatePodcast
+{
+    internal sealed record Request(
+        string? Title,
+        string? Description,
+        string? Author,
+        string? OwnerName,
+        string? OwnerEmail,
+        string? Language,
+        string? Category,
+        string? Subcategory,
+        bool? Explicit,
+        string? Type,
+        string? WebsiteUrl,
+        string? Copyright);
+
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapPost("/podcasts", HandleAsync)
+            .RequireAuthorization(Policies.Write)
+            .WithName("CreatePodcast")
+            .WithSummary("Create a podcast (as a draft)");
+
+    private static async Task<Results<Created<PodcastResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        Request request, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, PublicUrls urls, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (!user.HasRole(Roles.Creator) && !user.IsAdmin())
+        {
+            return Problems.Forbidden("Only creator accounts can create podcasts.");
+        }
+
+        var errors = new FieldErrors();
+        // The author and owner name default to the creator's display name: most shows are run by one person.
+        var author = request.Author ?? user.Identity?.Name;
+        var values = PodcastRules.Validate(new PodcastValues(request.Title, request.Description, author, request.OwnerName ?? author,
+            request.OwnerEmail, request.Language, request.Category, request.Subcategory, request.Explicit, request.Type,
+            request.WebsiteUrl, request.Copyright), errors);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var now = clock.GetUtcNow();
+        var row = new PodcastRow
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = user.UserId()!.Value,
+            Title = values.Title!,
+            Description = values.Description!,
+            Author = values.Author!,
+            OwnerName = values.OwnerName!,
+            OwnerEmail = values.OwnerEmail!,
+            Language = values.Language!,
+            Category = values.Category!,
+            Subcategory = values.Subcategory,
+            Explicit = values.Explicit!.Value,
+            PodcastType = values.Type!,
+            WebsiteUrl = values.WebsiteUrl,
+            Copyright = values.Copyright,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await podcasts.InsertAsync(row, cancellationToken);
+        return TypedResults.Created($"/api/v1/podcasts/{row.Id}", PodcastResponse.From(row, forManager: true, urls, http, now));
+    }
+}

@@ -1,0 +1,30 @@
+using System.Security.Claims;
+using Airwave.Catalog.Data;
+using Airwave.Core.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Airwave.Catalog.Features.Podcasts;
+
+/// <summary><c>GET /api/v1/podcasts/{podcastId}</c>: anyone for a published podcast, the owner for a draft.</summary>
+internal static class GetPodcast
+{
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/podcasts/{podcastId:guid}", HandleAsync)
+            .AllowAnonymous()
+            .WithName("GetPodcast")
+            .WithSummary("Get a podcast");
+
+    private static async Task<Results<Ok<PodcastResponse>, ProblemHttpResult>> HandleAsync(
+        Guid podcastId, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, PublicUrls urls, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var podcast = await podcasts.FindAsync(podcastId, cancellationToken);
+        return podcast is not null && user.CanView(podcast, now)
+            ? TypedResults.Ok(PodcastResponse.From(podcast, user.Manages(podcast), urls, http, now))
+            : Problems.NotFound("The podcast");
+    }
+}

@@ -1,0 +1,52 @@
+using Airwave.Catalog.Data;
+using Airwave.Catalog.Text;
+using Airwave.Core.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Airwave.Catalog.Features.Podcasts;
+
+/// <summary>A podcast as the API returns it. <c>owner_email</c> is shown to the owner and admins only.</summary>
+internal sealed record PodcastResponse(
+    Guid Id,
+    string Title,
+    string Description,
+    string DescriptionHtml,
+    string Author,
+    string OwnerName,
+    string? OwnerEmail,
+    string Language,
+    string Category,
+    string? Subcategory,
+    bool Explicit,
+    string Type,
+    string? WebsiteUrl,
+    string? Copyright,
+    string? CoverImageUrl,
+    string RssFeedUrl,
+    string Status,
+    DateTimeOffset? PublishedAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static PodcastResponse From(PodcastRow row, bool forManager, PublicUrls urls, HttpRequest request, DateTimeOffset now) => new(
+        row.Id,
+        row.Title,
+        row.Description,
+        ShowNotes.ToHtml(row.Description),
+        row.Author,
+        row.OwnerName,
+        forManager ? row.OwnerEmail : null,
+        row.Language,
+        row.Category,
+        row.Subcategory,
+        row.Explicit,
+        row.PodcastType,
+        row.WebsiteUrl,
+        row.Copyright,
+        CoverImageUrl: null, // covers arrive with media processing; the field is part of the contract already
+        urls.Absolute(request, $"/rss/{row.Id}"),
+        row.IsPublicAt(now) ? "published" : "draft",
+        row.PublishedAt,
+        row.CreatedAt,
+        row.UpdatedAt);
+}

@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using Airwave.Catalog.Data;
+using Airwave.Core.Http;
+using Airwave.Core.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Airwave.Catalog.Features.Podcasts;
+
+/// <summary>
+/// <c>POST /api/v1/podcasts/{podcastId}/publish</c> makes a draft podcast public (its page, feed and published
+/// episodes); <c>…/unpublish</c> takes it back to draft.
+/// </summary>
+internal static class PublishPodcast
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapPost("/podcasts/{podcastId:guid}/publish", (Guid podcastId, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts,
+                PublicUrls urls, TimeProvider clock, CancellationToken cancellationToken) =>
+                SetPublishedAsync(podcastId, publish: true, user, http, podcasts, urls, clock, cancellationToken))
+            .RequireAuthorization(Policies.Write)
+            .WithName("PublishPodcast")
+            .WithSummary("Make a podcast public");
+        api.MapPost("/podcasts/{podcastId:guid}/unpublish", (Guid podcastId, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts,
+                PublicUrls urls, TimeProvider clock, CancellationToken cancellationToken) =>
+                SetPublishedAsync(podcastId, publish: false, user, http, podcasts, urls, clock, cancellationToken))
+            .RequireAuthorization(Policies.Write)
+            .WithName("UnpublishPodcast")
+            .WithSummary("Take a podcast back to draft");
+    }
+
+    private static async Task<Results<Ok<PodcastResponse>, ProblemHttpResult>> SetPublishedAsync(
+        Guid podcastId, bool publish, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, PublicUrls urls,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var podcast = await podcasts.FindAsync(podcastId, cancellationToken);
+        if (user.DenyChange(podcast, now) is { } denied)
+        {
+            return denied;
+        }
+
+        // Publishing twice keeps the first publication time.
+        DateTimeOffset? publishedAt = publish ? podcast!.PublishedAt ?? now : null;
+        var updated = podcast! with { PublishedAt = publishedAt, UpdatedAt = now };
+        await podcasts.UpdateAsync(updated, cancellationToken);
+        return TypedResults.Ok(PodcastResponse.From(updated, forManager: true, urls, http, now));
+    }
+}

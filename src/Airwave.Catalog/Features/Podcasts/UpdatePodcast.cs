@@ -1,0 +1,92 @@
+using System.Security.Claims;
+using Airwave.Catalog.Data;
+using Airwave.Catalog.Podcasts;
+using Airwave.Core.Http;
+using Airwave.Core.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Airwave.Catalog.Features.Podcasts;
+
+/// <summary>
+/// <c>PATCH /api/v1/podcasts/{podcastId}</c> with JSON Merge Patch semantics: fields left out stay as they are,
+/// <c>null</c> clears an optional field. The merged podcast must satisfy the same rules as a new one.
+/// </summary>
+internal static class UpdatePodcast
+{
+    internal sealed record Request(
+        Optional<string?> Title,
+        Optional<string?> Description,
+        Optional<string?> Author,
+        Optional<string?> OwnerName,
+        Optional<string?> OwnerEmail,
+        Optional<string?> Language,
+        Optional<string?> Category,
+        Optional<string?> Subcategory,
+        Optional<bool?> Explicit,
+        Optional<string?> Type,
+        Optional<string?> WebsiteUrl,
+        Optional<string?> Copyright);
+
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapPatch("/podcasts/{podcastId:guid}", HandleAsync)
+            .RequireAuthorization(Policies.Write)
+            .WithName("UpdatePodcast")
+            .WithSummary("Change some of a podcast's fields");
+
+    private static async Task<Results<Ok<PodcastResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        Guid podcastId, Request request, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, PublicUrls urls,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var podcast = await podcasts.FindAsync(podcastId, cancellationToken);
+        if (user.DenyChange(podcast, now) is { } denied)
+        {
+            return denied;
+        }
+
+        var errors = new FieldErrors();
+        // Changing the category without naming a subcategory drops the old one, which belonged to the old category.
+        var subcategory = request.Category.IsSet && !request.Subcategory.IsSet ? null : request.Subcategory.Or(podcast!.Subcategory);
+        var values = PodcastRules.Validate(new PodcastValues(
+            request.Title.Or(podcast!.Title),
+            request.Description.Or(podcast.Description),
+            request.Author.Or(podcast.Author),
+            request.OwnerName.Or(podcast.OwnerName),
+            request.OwnerEmail.Or(podcast.OwnerEmail),
+            request.Language.Or(podcast.Language),
+            request.Category.Or(podcast.Category),
+            subcategory,
+            request.Explicit.Or(podcast.Explicit),
+            request.Type.Or(podcast.PodcastType),
+            request.WebsiteUrl.Or(podcast.WebsiteUrl),
+            request.Copyright.Or(podcast.Copyright)), errors);
+        errors.AddIf(request.Explicit is { IsSet: true, Value: null }, "explicit", "must be true or false");
+        errors.AddIf(request.Type is { IsSet: true, Value: null }, "type", "must be episodic or serial");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var updated = podcast with
+        {
+            Title = values.Title!,
+            Description = values.Description!,
+            Author = values.Author!,
+            OwnerName = values.OwnerName!,
+            OwnerEmail = values.OwnerEmail!,
+            Language = values.Language!,
+            Category = values.Category!,
+            Subcategory = values.Subcategory,
+            Explicit = values.Explicit!.Value,
+            PodcastType = values.Type!,
+            WebsiteUrl = values.WebsiteUrl,
+            Copyright = values.Copyright,
+            UpdatedAt = now,
+        };
+        await podcasts.UpdateAsync(updated, cancellationToken);
+        return TypedResults.Ok(PodcastResponse.From(updated, forManager: true, urls, http, now));
+    }
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Airwave.Core.Http;
+
+/// <summary>The HTTP conventions every module's endpoints share: JSON shape and error answers.</summary>
+public static class HttpSetup
+{
+    /// <summary>
+    /// JSON is snake_case; unknown fields are rejected (400 naming the field) rather than silently ignored,
+    /// so a misspelt field never looks like it was saved; numbers must be JSON numbers.
+    /// </summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.NumberHandling = JsonNumberHandling.Strict;
+    }
+
+    public static IServiceCollection AddAirwaveHttp(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            var problem = c.ProblemDetails;
+            problem.Instance ??= c.HttpContext.Request.Path;
+            problem.Extensions["trace_id"] = c.HttpContext.TraceIdentifier;
+            problem.Detail ??= problem.Status switch
+            {
+                StatusCodes.Status401Unauthorized => "Sign in: send 'Authorization: Bearer <token>' or the session cookie.",
+                StatusCodes.Status403Forbidden => "Your account or token is not allowed to do this.",
+                StatusCodes.Status404NotFound => "There is nothing at this address.",
+                StatusCodes.Status405MethodNotAllowed => $"{c.HttpContext.Request.Method} is not supported at this address.",
+                StatusCodes.Status413PayloadTooLarge =>
+                    $"The request body exceeds the limit of {c.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes.",
+                StatusCodes.Status415UnsupportedMediaType => "Send the request body as JSON with Content-Type: application/json.",
+                _ => null,
+            };
+        });
+        services.AddExceptionHandler<BadRequestProblemHandler>();
+        services.AddSingleton<PublicUrls>();
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+                    ? (int)Math.Ceiling(retryAfter.TotalSeconds)
+                    : 60;
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"Too many attempts from this address; try again in {seconds} seconds.",
+                    },
+                });
+            };
+        });
+        return services;
+    }
+
+    /// <summary>Errors before routing, unmatched routes and auth failures all answer with problem details.</summary>
+    public static IApplicationBuilder UseAirwaveProblems(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A client's bad request is not a server error worth an error-level log entry.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+}

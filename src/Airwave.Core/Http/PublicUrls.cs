@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Airwave.Core.Http;
+
+/// <summary>Where the server lives and keeps its files; bound from the <c>Server</c> configuration section.</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Server";
+
+    /// <summary>SQLite file, media and keys live here in embedded mode.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// The address listeners and apps use (e.g. https://podcasts.example.com), for links that leave the API
+    /// such as feed URLs. Empty: taken from each request's scheme and host.
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary>Largest request body the JSON API accepts; larger ones get 413 before they are read.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+}
+
+/// <summary>Builds absolute URLs for links that are shared outside the API (feeds, media, pages).</summary>
+public sealed class PublicUrls(IOptions<ServerOptions> options)
+{
+    public string Absolute(HttpRequest request, string path)
+    {
+        var baseUrl = options.Value.PublicBaseUrl;
+        if (string.IsNullOrWhiteSpace(baseUrl))
+        {
+            baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        }
+
+        return baseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
+    }
+}

@@ -1,0 +1,83 @@
+using Airwave.Accounts;
+using Airwave.Catalog;
+using Airwave.Core.Data;
+using Airwave.Core.Http;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Airwave.Server.Hosting;
+
+/// <summary>
+/// The composition root: configuration sources, every module's services, the middleware order and the endpoints.
+/// The CLI verbs and the tests build the server through here, so there is one way it is put together.
+/// </summary>
+internal static class AirwaveApp
+{
+    public const string EnvironmentPrefix = "AIRWAVE_";
+
+    /// <param name="overrides">Settings that win over appsettings.json and environment variables (CLI options, tests).</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environment.GetEnvironmentVariable(EnvironmentPrefix + "ENVIRONMENT") ?? Environments.Production,
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(overrides);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+
+        var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddAirwaveHttp();
+        services.AddAirwaveDatabase();
+        services.AddAirwaveOpenApi();
+        // Cookie sign-in encrypts with these keys; keeping them on disk keeps people signed in across restarts.
+        services.AddDataProtection()
+            .SetApplicationName("Airwave")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(server.DataDirectory), "keys")));
+        services.AddAccounts();
+        services.AddCatalog();
+
+        var app = builder.Build();
+        app.UseAirwaveProblems();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapAirwaveOpenApi();
+        app.MapGet("/", () => TypedResults.Redirect("/api-docs")).ExcludeFromDescription();
+        app.MapAccountsEndpoints();
+        app.MapCatalogEndpoints();
+        return app;
+    }
+
+    /// <summary>Applies pending migrations when configured to (embedded mode); scale-out runs `airwave migrate`.</summary>
+    public static async Task MigrateIfConfiguredAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
+        {
+            await app.Services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using Airwave.Core.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Airwave.Server.Hosting;
+
+/// <summary>The OpenAPI document at /openapi/v1.json and the browsable page at /api-docs.</summary>
+internal static class OpenApiSetup
+{
+    public static IServiceCollection AddAirwaveOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi("v1", o =>
+        {
+            // Each feature names its body "Request"; prefix the feature ("CreatePodcastRequest") to keep schemas apart.
+            // A PATCH field (Optional<T>) is inlined rather than given a schema of its own.
+            o.CreateSchemaReferenceId = info =>
+                info.Type.IsGenericType && info.Type.GetGenericTypeDefinition() == typeof(Optional<>) ? null
+                : info.Type.IsNested && info.Type.DeclaringType is { } feature ? feature.Name + info.Type.Name
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(info);
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Airwave API",
+                    Version = "v1",
+                    Description = "Podcasts, episodes and accounts. Errors are RFC 7807 problem details; JSON is snake_case; " +
+                        "unknown fields are rejected. See docs/api-guide.md.",
+                };
+                // The document describes the API wherever it is served; clients use their own base address.
+                document.Servers = [];
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "An access token from /api/v1/auth/login or a personal API token.",
+                };
+                return Task.CompletedTask;
+            });
+            o.AddSchemaTransformer(async (schema, context, cancellationToken) =>
+            {
+                var type = context.JsonTypeInfo.Type;
+                // Request fields are all optional on the wire: the server checks presence itself, so it can report
+                // every missing field at once (see docs/api-guide.md for which ones each request needs).
+                if (type.IsNested && type.Name.EndsWith("Request", StringComparison.Ordinal))
+                {
+                    schema.Required?.Clear();
+                }
+
+                // A PATCH field (Optional<T>) is described as the T it carries.
+                if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Optional<>))
+                {
+                    var inner = await context.GetOrCreateSchemaAsync(type.GetGenericArguments()[0], null, cancellationToken);
+                    schema.Type = inner.Type | JsonSchemaType.Null;
+                    schema.Format = inner.Format;
+                    schema.Description = "Left out: unchanged. null: cleared (or refused where the field is required).";
+                }
+            });
+        });
+
+    public static WebApplication MapAirwaveOpenApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "api-docs";
+            o.DocumentTitle = "Airwave API";
+            o.SwaggerEndpoint("/openapi/v1.json", "Airwave API v1");
+        });
+        return app;
+    }
+}
