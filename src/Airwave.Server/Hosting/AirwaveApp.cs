@@ -2,6 +2,7 @@ using Airwave.Accounts;
 using Airwave.Catalog;
 using Airwave.Core.Data;
 using Airwave.Core.Http;
+using Airwave.Core.Time;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -45,7 +46,7 @@ internal static class AirwaveApp
         });
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TimeProvider, MicrosecondClock>();
         services.AddAirwaveHttp();
         services.AddAirwaveDatabase();
         services.AddAirwaveOpenApi();

@@ -1,0 +1,102 @@
+using Airwave.Core.Data;
+using Airwave.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Airwave.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real server (the same composition root `airwave run` uses) on a loopback port with its own database and
+/// data directory, shared by the tests of one class. Tests isolate themselves by signing up their own users.
+/// </summary>
+public abstract class ServerFixture : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("airwave-data-").FullName;
+    private WebApplication? _app;
+
+    protected abstract string Provider { get; }
+
+    /// <summary>Settings on top of the defaults; a fixture that tests a limit sets it here.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public TestDatabase Database { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync(Provider);
+        await StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        await Database.DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    /// <summary>Stops the server and starts a new one on the same database and data directory.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    public HttpClient Client() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>Runs SQL against the server's database, for arranging states no public API can reach yet.</summary>
+    public async Task ExecuteSqlAsync(string sql, object parameters)
+    {
+        var database = Services.GetRequiredService<Database>();
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await Dapper.SqlMapper.ExecuteAsync(connection, sql, parameters);
+    }
+
+    private async Task StartAsync()
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Server:DataDirectory"] = _dataDirectory,
+            ["Database:Provider"] = Database.Provider,
+            ["Database:ConnectionString"] = Database.ConnectionString,
+            ["Accounts:AuthAttemptsPerMinute"] = "100000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in Settings)
+        {
+            overrides[key] = value;
+        }
+
+        _app = AirwaveApp.Build(overrides);
+        await AirwaveApp.MigrateIfConfiguredAsync(_app, CancellationToken.None);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        BaseAddress = new Uri(address);
+    }
+
+    private async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+}
+
+public sealed class SqliteServer : ServerFixture
+{
+    protected override string Provider => "sqlite";
+}
+
+public sealed class PostgresServer : ServerFixture
+{
+    protected override string Provider => "postgres";
+}
