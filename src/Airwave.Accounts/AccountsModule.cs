@@ -2,17 +2,11 @@ using System.Threading.RateLimiting;
 using Airwave.Accounts.Auth;
 using Airwave.Accounts.Contracts;
 using Airwave.Accounts.Data;
-using Airwave.Accounts.Features;
+using Airwave.Accounts.Features.Users;
 using Airwave.Accounts.Features.ApiTokens;
-using Airwave.Accounts.Features.GetMe;
-using Airwave.Accounts.Features.RegisterUser;
 using Airwave.Accounts.Features.SignIn;
-using Airwave.Core.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -56,7 +50,9 @@ public static class AccountsModule
         {
             var permits = context.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value.AuthAttemptsPerMinute;
             var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            return RateLimitPartition.GetFixedWindowLimiter($"{client}|{context.Request.Path}", _ => new FixedWindowRateLimiterOptions
+            // Keyed by endpoint name, not the raw path: /AUTH/login/ must not buy a fresh allowance.
+            var endpoint = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "";
+            return RateLimitPartition.GetFixedWindowLimiter($"{client}|{endpoint}", _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = permits,
                 Window = TimeSpan.FromMinutes(1),
@@ -85,7 +81,8 @@ public static class AccountsModule
         // Strict: the browser never sends the session cookie on cross-site requests (the first CSRF defence).
         options.Cookie.SameSite = SameSiteMode.Strict;
         options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-        options.SlidingExpiration = true;
+        // The session row's expiry is fixed at sign-in; a sliding cookie would only promise more than it keeps.
+        options.SlidingExpiration = false;
         options.Events = new CookieAuthenticationEvents
         {
             OnValidatePrincipal = async context =>

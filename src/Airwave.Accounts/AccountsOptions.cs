@@ -8,7 +8,7 @@ public sealed class AccountsOptions
     /// <summary>How long a bearer access token works before the client must refresh it.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How long a refresh token (and a browser cookie session) lasts without use.</summary>
+    /// <summary>How long a refresh token lasts, and how long a browser cookie session lasts from sign-in.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Register and login attempts allowed per client IP per minute (each endpoint counted separately).</summary>

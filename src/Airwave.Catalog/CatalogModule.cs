@@ -1,9 +1,6 @@
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Features.Episodes;
 using Airwave.Catalog.Features.Podcasts;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Airwave.Catalog;

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using Airwave.Accounts.Data;
-using Airwave.Core.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

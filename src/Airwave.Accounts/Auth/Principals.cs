@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
-using Airwave.Core.Identity;
 
 namespace Airwave.Accounts.Auth;
 

@@ -7,7 +7,7 @@ namespace Airwave.Accounts.Auth;
 internal sealed record TokenResponse(string TokenType, string AccessToken, int ExpiresIn, string RefreshToken, int RefreshExpiresIn);
 
 /// <summary>Starts, rotates and ends sign-in sessions.</summary>
-internal sealed class TokenPairs(SessionStore sessions, IOptions<AccountsOptions> options, TimeProvider clock)
+internal sealed class TokenPairs(SessionStore sessions, UserStore users, IOptions<AccountsOptions> options, TimeProvider clock)
 {
     private AccountsOptions Options => options.Value;
 
@@ -72,6 +72,11 @@ internal sealed class TokenPairs(SessionStore sessions, IOptions<AccountsOptions
         {
             await sessions.RevokeAsync(session.Id, now, cancellationToken);
             return (RefreshOutcome.Reused, null);
+        }
+
+        if ((await users.FindAsync(session.UserId, cancellationToken))?.DisabledAt is not null)
+        {
+            return (RefreshOutcome.Invalid, null);
         }
 
         var access = SecretTokens.Create(SecretTokens.AccessPrefix);

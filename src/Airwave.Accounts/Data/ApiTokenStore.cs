@@ -20,8 +20,7 @@ internal sealed record ApiTokenRow
 internal sealed class ApiTokenStore(Database database)
 {
     private const string Columns =
-        "id, user_id AS UserId, name, token_hash AS TokenHash, token_prefix AS TokenPrefix, scopes, " +
-        "created_at AS CreatedAt, expires_at AS ExpiresAt, last_used_at AS LastUsedAt, revoked_at AS RevokedAt";
+        "id, user_id, name, token_hash, token_prefix, scopes, created_at, expires_at, last_used_at, revoked_at";
 
     public async Task InsertAsync(ApiTokenRow token, CancellationToken cancellationToken)
     {

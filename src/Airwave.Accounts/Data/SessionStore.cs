@@ -31,9 +31,8 @@ internal sealed class ActiveIdentity
 internal sealed class SessionStore(Database database)
 {
     private const string Columns =
-        "id, user_id AS UserId, kind, access_token_hash AS AccessTokenHash, access_expires_at AS AccessExpiresAt, " +
-        "refresh_token_hash AS RefreshTokenHash, previous_refresh_token_hash AS PreviousRefreshTokenHash, " +
-        "refresh_expires_at AS RefreshExpiresAt, created_at AS CreatedAt, revoked_at AS RevokedAt";
+        "id, user_id, kind, access_token_hash, access_expires_at, refresh_token_hash, previous_refresh_token_hash, " +
+        "refresh_expires_at, created_at, revoked_at";
 
     public async Task InsertAsync(SessionRow session, CancellationToken cancellationToken)
     {

@@ -19,8 +19,7 @@ internal sealed record UserRow
 internal sealed class UserStore(Database database)
 {
     private const string Columns =
-        "id, email, email_normalized AS EmailNormalized, display_name AS DisplayName, password_hash AS PasswordHash, " +
-        "role, created_at AS CreatedAt, updated_at AS UpdatedAt, disabled_at AS DisabledAt";
+        "id, email, email_normalized, display_name, password_hash, role, created_at, updated_at, disabled_at";
 
     /// <summary>Inserts the user; false when the email is already taken (in any letter case).</summary>
     public async Task<bool> TryInsertAsync(UserRow user, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using Airwave.Core.Data;
-using Airwave.Core.Http;
 using Dapper;
 
 namespace Airwave.Catalog.Data;

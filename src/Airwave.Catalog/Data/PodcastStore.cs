@@ -1,5 +1,4 @@
 using Airwave.Core.Data;
-using Airwave.Core.Http;
 using Dapper;
 
 namespace Airwave.Catalog.Data;
@@ -26,6 +25,9 @@ internal sealed record PodcastRow
     public required DateTimeOffset UpdatedAt { get; init; }
 
     public bool IsPublicAt(DateTimeOffset now) => PublishedAt <= now;
+
+    /// <summary>Where this row sits in a list: own lists sort by creation, public ones by publication.</summary>
+    public Cursor Position(bool ownList) => new(ownList ? CreatedAt : PublishedAt ?? CreatedAt, Id);
 }
 
 internal sealed class PodcastStore(Database database)
@@ -74,16 +76,19 @@ internal sealed class PodcastStore(Database database)
     }
 
     /// <summary>
-    /// Newest first. With <paramref name="ownerId"/>: that creator's podcasts in any state; without: public ones.
-    /// Fetches <paramref name="limit"/> + 1 rows so the caller knows whether there is a next page.
+    /// With <paramref name="ownerId"/>: that creator's podcasts in any state, newest created first. Without: public
+    /// podcasts, most recently published first. Fetches <paramref name="limit"/> + 1 rows so the caller knows
+    /// whether there is a next page; <see cref="PodcastRow.Position"/> gives the matching cursor.
     /// </summary>
     public async Task<IReadOnlyList<PodcastRow>> ListAsync(Guid? ownerId, DateTimeOffset now, int limit, Cursor? after, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var filter = ownerId is null ? "published_at IS NOT NULL AND published_at <= @now" : "owner_id = @ownerId";
-        var position = after is null ? "" : "AND (created_at, id) < (@SortKey, @Id)";
+        var (filter, sortColumn) = ownerId is null
+            ? ("published_at IS NOT NULL AND published_at <= @now", "published_at")
+            : ("owner_id = @ownerId", "created_at");
+        var position = after is null ? "" : $"AND ({sortColumn}, id) < (@SortKey, @Id)";
         return [.. await connection.QueryAsync<PodcastRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM podcasts WHERE {filter} {position} ORDER BY created_at DESC, id DESC LIMIT @take",
+            $"SELECT {Columns} FROM podcasts WHERE {filter} {position} ORDER BY {sortColumn} DESC, id DESC LIMIT @take",
             new { ownerId, now, take = limit + 1, after?.SortKey, after?.Id }, cancellationToken: cancellationToken))];
     }
 }

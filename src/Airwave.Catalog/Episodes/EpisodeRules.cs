@@ -1,6 +1,5 @@
 using Airwave.Catalog.Podcasts;
 using Airwave.Catalog.Text;
-using Airwave.Core.Http;
 
 namespace Airwave.Catalog.Episodes;
 

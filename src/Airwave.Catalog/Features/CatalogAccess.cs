@@ -1,15 +1,12 @@
-using System.Security.Claims;
 using Airwave.Catalog.Data;
-using Airwave.Core.Http;
-using Airwave.Core.Identity;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Airwave.Catalog.Features;
 
 /// <summary>
 /// Who may see and change what. The public sees published podcasts and their published episodes; the owner and
 /// admins see everything. A caller who may not see a thing gets 404 (its existence is not revealed); one who may
-/// see it but not change it gets 403.
+/// see it but not change it gets 403. Seeing drafts needs the read scope; changing needs only the write scope
+/// (checked by the endpoint's policy) and ownership.
 /// </summary>
 internal static class CatalogAccess
 {
@@ -23,13 +20,23 @@ internal static class CatalogAccess
 
     /// <summary>Null when <paramref name="user"/> may change the podcast, otherwise the answer to give.</summary>
     public static ProblemHttpResult? DenyChange(this ClaimsPrincipal user, PodcastRow? podcast, DateTimeOffset now) =>
-        podcast is null || !user.CanView(podcast, now) ? Problems.NotFound("The podcast")
-        : !user.Manages(podcast) ? Problems.Forbidden("Only the podcast's owner can change it.")
-        : null;
+        podcast is not null && user.Manages(podcast) ? null
+        : podcast is not null && podcast.IsPublicAt(now) ? Problems.Forbidden("Only the podcast's owner can change it.")
+        : Problems.NotFound("The podcast");
+
+    /// <summary>An episode and the podcast it belongs to; both null when the episode does not exist.</summary>
+    public static async Task<(EpisodeRow? Episode, PodcastRow? Podcast)> FindWithPodcastAsync(
+        this EpisodeStore episodes, PodcastStore podcasts, Guid episodeId, CancellationToken cancellationToken)
+    {
+        var episode = await episodes.FindAsync(episodeId, cancellationToken);
+        var podcast = episode is null ? null : await podcasts.FindAsync(episode.PodcastId, cancellationToken);
+        return (episode, podcast);
+    }
 
     /// <summary>Null when <paramref name="user"/> may change the episode, otherwise the answer to give.</summary>
     public static ProblemHttpResult? DenyChange(this ClaimsPrincipal user, PodcastRow? podcast, EpisodeRow? episode, DateTimeOffset now) =>
-        podcast is null || episode is null || !user.CanView(podcast, episode, now) ? Problems.NotFound("The episode")
-        : !user.Manages(podcast) ? Problems.Forbidden("Only the podcast's owner can change its episodes.")
-        : null;
+        podcast is not null && episode is not null && user.Manages(podcast) ? null
+        : podcast is not null && episode is not null && podcast.IsPublicAt(now) && episode.PublishedAt <= now
+            ? Problems.Forbidden("Only the podcast's owner can change its episodes.")
+        : Problems.NotFound("The episode");
 }

@@ -1,5 +1,4 @@
 using Airwave.Catalog.Text;
-using Airwave.Core.Http;
 using Airwave.Core.Text;
 
 namespace Airwave.Catalog.Podcasts;

@@ -78,9 +78,9 @@ public abstract class SqlDialect
 
         internal override string PrepareDatabaseSql => "SELECT 1";
 
-        // An arbitrary constant key ("AIRWAVE" in ASCII) shared by every migrating process.
-        internal override string? MigrationLockSql => "SELECT pg_advisory_lock(65737382657669)";
+        // A constant key shared by every migrating process: "AIRWAVE" in ASCII, read as a big-endian integer.
+        internal override string? MigrationLockSql => "SELECT pg_advisory_lock(18376491486238277)";
 
-        internal override string? MigrationUnlockSql => "SELECT pg_advisory_unlock(65737382657669)";
+        internal override string? MigrationUnlockSql => "SELECT pg_advisory_unlock(18376491486238277)";
     }
 }

@@ -55,7 +55,8 @@ internal sealed partial class BadRequestProblemHandler(IProblemDetailsService pr
             return Validation(name, $"'{bind.Groups["value"].Value}' is not {DescribeTypeName(bind.Groups["type"].Value)}", "A query or route value is invalid.");
         }
 
-        return new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message };
+        // Other statuses (415 for a body that is not JSON, 413) get their standard title and Airwave's wording.
+        return new ProblemDetails { Status = bad.StatusCode, Detail = bad.StatusCode == 400 ? bad.Message : null };
     }
 
     private static (string Field, string Reason) DescribeJson(JsonException json, Type? requestType)
@@ -93,12 +94,12 @@ internal sealed partial class BadRequestProblemHandler(IProblemDetailsService pr
 
     private static string DescribeTypeName(string typeName) => typeName.ToLowerInvariant() switch
     {
+        var t when t.Contains("[]", StringComparison.Ordinal) || t.Contains("list", StringComparison.Ordinal) => "an array",
         var t when t.Contains("bool", StringComparison.Ordinal) => "true or false",
         var t when t.Contains("int", StringComparison.Ordinal) || t.Contains("long", StringComparison.Ordinal) => "a whole number",
         var t when t.Contains("datetime", StringComparison.Ordinal) => "an ISO 8601 date and time such as 2026-01-31T09:00:00Z",
         var t when t.Contains("guid", StringComparison.Ordinal) => "a UUID",
         var t when t.Contains("string", StringComparison.Ordinal) => "a string",
-        var t when t.Contains("[]", StringComparison.Ordinal) || t.Contains("list", StringComparison.Ordinal) => "an array",
         _ => "a value of the expected type",
     };
 

@@ -17,7 +17,7 @@ internal static class RunCommand
         var command = new Command("run", "Serve the platform (applies migrations first in embedded mode)") { urls, dataDir };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var overrides = CommonOptions.Overrides(parse, dataDir);
+            var overrides = CommonOptions.Overrides(parse, dataDir, quietLog: false);
             overrides["urls"] = parse.GetValue(urls);
             await using var app = AirwaveApp.Build(overrides);
             await AirwaveApp.MigrateIfConfiguredAsync(app, cancellationToken);

@@ -1,5 +1,6 @@
 using Airwave.Core.Http;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 
 namespace Airwave.Server.Hosting;
@@ -36,6 +37,23 @@ internal static class OpenApiSetup
                     Description = "An access token from /api/v1/auth/login or a personal API token.",
                 };
                 return Task.CompletedTask;
+            });
+            // Endpoints that need sign-in say so, and every operation documents its error shape.
+            o.AddOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
+                {
+                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", context.Document)] = [] }];
+                }
+
+                var problem = await context.GetOrCreateSchemaAsync(typeof(HttpValidationProblemDetails), null, cancellationToken);
+                operation.Responses ??= [];
+                operation.Responses["default"] = new OpenApiResponse
+                {
+                    Description = "An RFC 7807 problem: status, title, detail, and errors (field → reasons) for invalid input.",
+                    Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = problem } },
+                };
             });
             o.AddSchemaTransformer(async (schema, context, cancellationToken) =>
             {

@@ -246,6 +246,50 @@ public abstract class AccountsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task ApiTokens_WriteOnlyToken_ManagesOwnDrafts_ButCannotListThem()
+    {
+        var user = await server.SignUpAsync();
+        var created = await user.Http.PostJsonAsync("/api/v1/users/me/tokens", new { name = "uploader", scopes = new[] { "write" } });
+        using var writer = server.WithToken(created.Body!["token"]!.GetValue<string>());
+        var podcast = await writer.PostJsonAsync("/api/v1/podcasts", Api.ValidPodcast());
+        var id = podcast.Body!["id"]!.GetValue<string>();
+        (await writer.PatchJsonAsync($"/api/v1/podcasts/{id}", new { title = "Renamed" })).Status.ShouldBe(HttpStatusCode.OK);
+        (await writer.PostJsonAsync($"/api/v1/podcasts/{id}/episodes", new { title = "E1" })).Status.ShouldBe(HttpStatusCode.Created);
+        (await writer.GetJsonAsync("/api/v1/podcasts?mine=true")).ShouldBeProblem(HttpStatusCode.Forbidden);
+        (await writer.GetJsonAsync($"/api/v1/podcasts/{id}")).ShouldBeProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Refresh_DisabledAccount_Refused()
+    {
+        var user = await server.SignUpAsync();
+        await server.ExecuteSqlAsync("UPDATE users SET disabled_at = created_at WHERE id = @id", new { id = user.Id });
+        using var client = server.Client();
+        (await client.PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = user.RefreshToken })).ShouldBeProblem(HttpStatusCode.Unauthorized);
+        (await user.Http.GetJsonAsync("/api/v1/users/me")).ShouldBeProblem(HttpStatusCode.Unauthorized);
+        (await client.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = Api.Password })).ShouldBeProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Register_UnknownFieldInOtherSpelling_NamedAsSent()
+    {
+        using var client = server.Client();
+        var response = await client.PostRawAsync("/api/v1/users/register",
+            """{"email": "x@example.com", "password": "correct horse battery", "displayName": "X", "role": "creator"}""");
+        response.ShouldBeProblem(HttpStatusCode.BadRequest);
+        response.ErrorsFor("displayName").ShouldBe(["is not a known field"]);
+        response.ErrorsFor("display_name").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ApiTokens_ScopesNotAnArray_SaysArray()
+    {
+        var user = await server.SignUpAsync();
+        var response = await user.Http.PostRawAsync("/api/v1/users/me/tokens", """{"name": "x", "scopes": "read"}""");
+        response.ErrorsFor("scopes").ShouldBe(["must be an array"]);
+    }
+
+    [Fact]
     public async Task BearerScheme_CaseInsensitive()
     {
         var user = await server.SignUpAsync();

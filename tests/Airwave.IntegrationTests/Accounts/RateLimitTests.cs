@@ -32,6 +32,10 @@ public sealed class RateLimitTests(LowRateLimitServer server) : IClassFixture<Lo
         retryAfter.ShouldBeInRange(1, 60);
         limited.Body!["detail"]!.GetValue<string>().ShouldContain("try again");
 
+        // Another spelling of the same route is the same endpoint and the same allowance.
+        (await client.PostJsonAsync("/API/V1/AUTH/LOGIN/", new { email = "x@example.com", password = "wrong password" }))
+            .Status.ShouldBe(HttpStatusCode.TooManyRequests);
+
         var register = await client.PostJsonAsync("/api/v1/users/register",
             new { email = $"r-{Guid.NewGuid():N}@example.com", password = Api.Password, display_name = "R", role = "listener" });
         register.Status.ShouldBe(HttpStatusCode.Created);

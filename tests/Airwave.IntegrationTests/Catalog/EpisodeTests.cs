@@ -158,6 +158,10 @@ public abstract class EpisodeTests(ServerFixture server)
         published.Body!["published_at"]!.GetValue<DateTimeOffset>().ShouldBe(new DateTimeOffset(2019, 5, 1, 10, 30, 0, TimeSpan.Zero));
         published.Body["status"]!.GetValue<string>().ShouldBe("published");
 
+        // Publishing again without a date keeps the date it has.
+        var again = await owner.Http.PostJsonAsync($"/api/v1/episodes/{id}/publish", null);
+        again.Body!["published_at"]!.GetValue<DateTimeOffset>().ShouldBe(new DateTimeOffset(2019, 5, 1, 10, 30, 0, TimeSpan.Zero));
+
         var bad = await owner.Http.PostRawAsync($"/api/v1/episodes/{id}/publish", """{"publish_at": "next tuesday"}""");
         bad.ErrorsFor("publish_at").Single().ShouldStartWith("must be an ISO 8601 date and time");
     }

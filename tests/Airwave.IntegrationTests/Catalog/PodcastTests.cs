@@ -119,6 +119,7 @@ public abstract class PodcastTests(ServerFixture server)
         var creator = await server.SignUpAsync();
         var response = await creator.Http.PostRawAsync("/api/v1/podcasts", "title=x", "application/x-www-form-urlencoded");
         response.ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
+        response.Body!["detail"]!.GetValue<string>().ShouldBe("Send the request body as JSON with Content-Type: application/json.");
     }
 
     [Fact]
@@ -266,6 +267,14 @@ public abstract class PodcastTests(ServerFixture server)
 
         ids.ShouldContain(live);
         ids.ShouldNotContain(draft);
+
+        // Most recently published first: a show drafted long ago but published now comes before older releases.
+        var older = (await owner.CreatePodcastAsync("Drafted earlier"))["id"]!.GetValue<string>();
+        var newer = (await owner.CreatePodcastAsync("Drafted later"))["id"]!.GetValue<string>();
+        await owner.Http.PostJsonAsync($"/api/v1/podcasts/{newer}/publish", null);
+        await owner.Http.PostJsonAsync($"/api/v1/podcasts/{older}/publish", null);
+        var first = await anonymous.GetJsonAsync("/api/v1/podcasts?limit=2");
+        first.Body!["items"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).ShouldBe([older, newer]);
     }
 
     [Fact]

@@ -1,12 +1,5 @@
-using System.Security.Claims;
 using Airwave.Accounts.Auth;
 using Airwave.Accounts.Data;
-using Airwave.Core.Http;
-using Airwave.Core.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Airwave.Accounts.Features.ApiTokens;
 
@@ -79,7 +72,7 @@ internal static class ApiTokens
             ExpiresAt = request.ExpiresInDays is { } days ? now.AddDays(days) : null,
         };
         await store.InsertAsync(row, cancellationToken);
-        return TypedResults.Created($"/api/v1/users/me/tokens/{row.Id}",
+        return TypedResults.Created("/api/v1/users/me/tokens",
             new CreatedToken(row.Id, row.Name, secret, row.TokenPrefix, scopes, row.CreatedAt, row.ExpiresAt));
     }
 

@@ -1,15 +1,10 @@
 using Airwave.Accounts.Auth;
 using Airwave.Accounts.Data;
-using Airwave.Core.Http;
-using Airwave.Core.Identity;
+using Airwave.Accounts.Features.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 
 namespace Airwave.Accounts.Features.SignIn;
 

@@ -1,13 +1,7 @@
-using System.Security.Claims;
 using Airwave.Accounts.Auth;
 using Airwave.Accounts.Data;
-using Airwave.Core.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Airwave.Accounts.Features.SignIn;
 

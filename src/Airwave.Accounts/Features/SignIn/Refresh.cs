@@ -1,9 +1,4 @@
 using Airwave.Accounts.Auth;
-using Airwave.Core.Http;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Airwave.Accounts.Features.SignIn;
 

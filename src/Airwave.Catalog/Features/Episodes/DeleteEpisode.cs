@@ -1,10 +1,4 @@
-using System.Security.Claims;
 using Airwave.Catalog.Data;
-using Airwave.Core.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Airwave.Catalog.Features.Episodes;
 
@@ -21,8 +15,7 @@ internal static class DeleteEpisode
         Guid episodeId, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var episode = await episodes.FindAsync(episodeId, cancellationToken);
-        var podcast = episode is null ? null : await podcasts.FindAsync(episode.PodcastId, cancellationToken);
+        var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
         if (user.DenyChange(podcast, episode, clock.GetUtcNow()) is { } denied)
         {
             return denied;

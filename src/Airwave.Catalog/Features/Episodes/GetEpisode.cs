@@ -1,10 +1,4 @@
-using System.Security.Claims;
 using Airwave.Catalog.Data;
-using Airwave.Core.Http;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Airwave.Catalog.Features.Episodes;
 
@@ -22,8 +16,7 @@ internal static class GetEpisode
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var episode = await episodes.FindAsync(episodeId, cancellationToken);
-        var podcast = episode is null ? null : await podcasts.FindAsync(episode.PodcastId, cancellationToken);
+        var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
         return podcast is not null && user.CanView(podcast, episode!, now)
             ? TypedResults.Ok(EpisodeResponse.From(episode!, now))
             : Problems.NotFound("The episode");

@@ -1,11 +1,4 @@
-using System.Security.Claims;
 using Airwave.Catalog.Data;
-using Airwave.Core.Http;
-using Airwave.Core.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Airwave.Catalog.Features.Episodes;
 

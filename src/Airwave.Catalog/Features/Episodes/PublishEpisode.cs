@@ -1,20 +1,14 @@
-using System.Security.Claims;
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
-using Airwave.Core.Http;
-using Airwave.Core.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
-using Microsoft.AspNetCore.Routing;
 
 namespace Airwave.Catalog.Features.Episodes;
 
 /// <summary>
 /// <c>POST /api/v1/episodes/{episodeId}/publish</c>: publish now, or at <c>publish_at</c> (a future time schedules
-/// it; a past time back-dates it). Only episodes whose media is processed (<c>ready</c>) can be published.
+/// it; a past time back-dates it). Publishing an episode that is already out keeps its date. Only episodes whose
+/// media is processed (<c>ready</c>) can be published.
 /// <c>…/unpublish</c> returns an episode to draft.
 /// </summary>
 internal static class PublishEpisode
@@ -38,8 +32,7 @@ internal static class PublishEpisode
         PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var episode = await episodes.FindAsync(episodeId, cancellationToken);
-        var podcast = episode is null ? null : await podcasts.FindAsync(episode.PodcastId, cancellationToken);
+        var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
         if (user.DenyChange(podcast, episode, now) is { } denied)
         {
             return denied;
@@ -53,7 +46,9 @@ internal static class PublishEpisode
                 "Media not ready");
         }
 
-        var updated = episode with { PublishedAt = (request?.PublishAt ?? now).ToUniversalTime(), UpdatedAt = now };
+        // Without publish_at: publish now, but an episode that is already out keeps its date (publishing is idempotent).
+        var publishAt = request?.PublishAt?.ToUniversalTime() ?? (episode.PublishedAt <= now ? episode.PublishedAt.Value : now);
+        var updated = episode with { PublishedAt = publishAt, UpdatedAt = now };
         await episodes.UpdateAsync(updated, cancellationToken);
         return TypedResults.Ok(EpisodeResponse.From(updated, now));
     }
@@ -63,8 +58,7 @@ internal static class PublishEpisode
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var episode = await episodes.FindAsync(episodeId, cancellationToken);
-        var podcast = episode is null ? null : await podcasts.FindAsync(episode.PodcastId, cancellationToken);
+        var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
         if (user.DenyChange(podcast, episode, now) is { } denied)
         {
             return denied;

@@ -1,12 +1,5 @@
-using System.Security.Claims;
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
-using Airwave.Core.Http;
-using Airwave.Core.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Airwave.Catalog.Features.Episodes;
 
@@ -36,8 +29,7 @@ internal static class UpdateEpisode
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var episode = await episodes.FindAsync(episodeId, cancellationToken);
-        var podcast = episode is null ? null : await podcasts.FindAsync(episode.PodcastId, cancellationToken);
+        var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
         if (user.DenyChange(podcast, episode, now) is { } denied)
         {
             return denied;

@@ -1,16 +1,10 @@
-using System.Security.Claims;
 using Airwave.Catalog.Data;
-using Airwave.Core.Http;
-using Airwave.Core.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Airwave.Catalog.Features.Podcasts;
 
 /// <summary>
-/// <c>GET /api/v1/podcasts</c>: published podcasts, newest first; with <c>mine=true</c>, the caller's own in any state.
+/// <c>GET /api/v1/podcasts</c>: published podcasts, most recently published first; with <c>mine=true</c>, the caller's
+/// own in any state, newest first.
 /// Cursor-paginated: pass <c>next_cursor</c> back as <c>cursor</c>.
 /// </summary>
 internal static class ListPodcasts
@@ -32,14 +26,19 @@ internal static class ListPodcasts
             return errors.ToProblem();
         }
 
-        if (mine == true && (user.UserId() is null || !user.HasScope(Scopes.Read)))
+        if (mine == true && user.UserId() is null)
         {
-            return Problems.Unauthorized("Sign in (or use a token with the read scope) to list your own podcasts.");
+            return Problems.Unauthorized("Sign in to list your own podcasts.");
+        }
+
+        if (mine == true && !user.HasScope(Scopes.Read))
+        {
+            return Problems.Forbidden("Listing your own podcasts needs a token with the read scope.");
         }
 
         var now = clock.GetUtcNow();
         var rows = await podcasts.ListAsync(mine == true ? user.UserId() : null, now, take, after, cancellationToken);
-        return TypedResults.Ok(Cursor.ToPage(rows, take, r => new Cursor(r.CreatedAt, r.Id),
+        return TypedResults.Ok(Cursor.ToPage(rows, take, r => r.Position(ownList: mine == true),
             r => PodcastResponse.From(r, user.Manages(r), urls, http, now)));
     }
 }

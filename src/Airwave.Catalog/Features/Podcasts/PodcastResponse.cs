@@ -1,7 +1,5 @@
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Text;
-using Airwave.Core.Http;
-using Microsoft.AspNetCore.Http;
 
 namespace Airwave.Catalog.Features.Podcasts;
 

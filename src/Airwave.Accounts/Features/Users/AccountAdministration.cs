@@ -1,10 +1,8 @@
 using Airwave.Accounts.Auth;
 using Airwave.Accounts.Contracts;
 using Airwave.Accounts.Data;
-using Airwave.Core.Http;
-using Airwave.Core.Identity;
 
-namespace Airwave.Accounts.Features;
+namespace Airwave.Accounts.Features.Users;
 
 internal sealed class AccountAdministration(UserStore users, Passwords passwords, TimeProvider clock) : IAccountAdministration
 {

@@ -1,13 +1,6 @@
-using System.Security.Claims;
 using Airwave.Accounts.Data;
-using Airwave.Core.Http;
-using Airwave.Core.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
-namespace Airwave.Accounts.Features.GetMe;
+namespace Airwave.Accounts.Features.Users;
 
 /// <summary><c>GET /api/v1/users/me</c>: the signed-in user.</summary>
 internal static class GetMe

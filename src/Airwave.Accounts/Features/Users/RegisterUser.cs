@@ -1,13 +1,7 @@
 using Airwave.Accounts.Auth;
 using Airwave.Accounts.Data;
-using Airwave.Core.Http;
-using Airwave.Core.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
-namespace Airwave.Accounts.Features.RegisterUser;
+namespace Airwave.Accounts.Features.Users;
 
 /// <summary><c>POST /api/v1/users/register</c>: anyone may create a creator or listener account.</summary>
 internal static class RegisterUser

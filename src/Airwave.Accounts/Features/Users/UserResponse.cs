@@ -1,6 +1,6 @@
 using Airwave.Accounts.Data;
 
-namespace Airwave.Accounts.Features;
+namespace Airwave.Accounts.Features.Users;
 
 /// <summary>A user as the user themself sees it.</summary>
 internal sealed record UserResponse(Guid Id, string Email, string DisplayName, string Role, DateTimeOffset CreatedAt)
