@@ -31,6 +31,8 @@ public static class AccountsModule
         services.AddSingleton<Passwords>();
         services.AddSingleton<TokenPairs>();
         services.AddSingleton<IAccountAdministration, AccountAdministration>();
+        services.AddSingleton<SessionCleanup>();
+        services.AddHostedService(provider => provider.GetRequiredService<SessionCleanup>());
 
         services.AddAuthentication(SelectorScheme)
             // Bearer when the request carries an Authorization header, otherwise the browser cookie.

@@ -98,6 +98,15 @@ internal sealed class SessionStore(Database database)
             cancellationToken: cancellationToken)) == 1;
     }
 
+    /// <summary>Deletes sessions that can no longer be used (expired, or revoked) before <paramref name="before"/>.</summary>
+    public async Task<int> DeleteEndedAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM auth_sessions WHERE refresh_expires_at < @before OR revoked_at < @before",
+            new { before }, cancellationToken: cancellationToken));
+    }
+
     public async Task RevokeAsync(Guid sessionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -35,6 +35,20 @@ public abstract class AccountsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Register_SameEmailConcurrently_ExactlyOneAccount()
+    {
+        var email = $"race-{Guid.NewGuid():N}@example.com";
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
+        {
+            using var client = server.Client();
+            return await client.PostJsonAsync("/api/v1/users/register",
+                new { email = i % 2 == 0 ? email : email.ToUpperInvariant(), password = Api.Password, display_name = "Racer", role = "creator" });
+        }));
+        attempts.Count(a => a.Status == HttpStatusCode.Created).ShouldBe(1);
+        attempts.Count(a => a.Status == HttpStatusCode.Conflict).ShouldBe(5);
+    }
+
+    [Fact]
     public async Task Register_EveryFieldWrong_ListsEachFieldWithItsReason()
     {
         using var client = server.Client();
@@ -287,6 +301,22 @@ public abstract class AccountsTests(ServerFixture server)
         var user = await server.SignUpAsync();
         var response = await user.Http.PostRawAsync("/api/v1/users/me/tokens", """{"name": "x", "scopes": "read"}""");
         response.ErrorsFor("scopes").ShouldBe(["must be an array"]);
+    }
+
+    [Fact]
+    public async Task SessionCleanup_RemovesEndedSessionsOnly()
+    {
+        var ended = await server.SignUpAsync();
+        var active = await server.SignUpAsync();
+        await ended.Http.PostJsonAsync("/api/v1/auth/logout", null);
+        // Ended two days ago: past the day of grace the cleanup leaves for reuse detection.
+        await server.ExecuteSqlAsync("UPDATE auth_sessions SET revoked_at = @past, refresh_expires_at = @past WHERE user_id = @id",
+            new { id = ended.Id, past = DateTimeOffset.UtcNow.AddDays(-2) });
+
+        var cleanup = server.Services.GetRequiredService<Airwave.Accounts.Auth.SessionCleanup>();
+        (await cleanup.RunOnceAsync(CancellationToken.None)).ShouldBeGreaterThanOrEqualTo(1);
+        (await active.Http.GetJsonAsync("/api/v1/users/me")).Status.ShouldBe(HttpStatusCode.OK);
+        (await cleanup.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
     }
 
     [Fact]
