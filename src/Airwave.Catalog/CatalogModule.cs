@@ -1,4 +1,7 @@
 using Airwave.Catalog.Data;
+using Airwave.Catalog.Episodes;
+using Airwave.Core.Events;
+using Airwave.Media.Contracts;
 using Airwave.Catalog.Features.Episodes;
 using Airwave.Catalog.Features.Podcasts;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +15,10 @@ public static class CatalogModule
     {
         services.AddSingleton<PodcastStore>();
         services.AddSingleton<EpisodeStore>();
+        services.AddEventHandler<MediaUploaded, EpisodeMediaEvents>();
+        services.AddEventHandler<MediaProcessed, EpisodeMediaEvents>();
+        services.AddEventHandler<MediaFailed, EpisodeMediaEvents>();
+        services.AddEventHandler<MediaUploadExpired, EpisodeMediaEvents>();
         return services;
     }
 
@@ -32,6 +39,8 @@ public static class CatalogModule
         UpdateEpisode.Map(episodes);
         DeleteEpisode.Map(episodes);
         PublishEpisode.Map(episodes);
+        UploadEpisodeMedia.Map(episodes);
+        EpisodeProcessing.Map(episodes);
         return app;
     }
 }

@@ -18,6 +18,7 @@ internal sealed record EpisodeRow
     public long? DurationMs { get; init; }
     public long? FileSizeBytes { get; init; }
     public required string ProcessedStatus { get; init; }
+    public Guid? MediaAssetId { get; init; }
     public string? ProcessingError { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
@@ -30,7 +31,7 @@ internal sealed class EpisodeStore(Database database)
 {
     private const string Columns =
         "id, podcast_id, guid, title, description, season_number, episode_number, episode_type, explicit, published_at, " +
-        "duration_ms, file_size_bytes, processed_status, processing_error, created_at, updated_at";
+        "duration_ms, file_size_bytes, processed_status, processing_error, media_asset_id, created_at, updated_at";
 
     /// <summary>Inserts the episode; false when its guid is already used in this podcast.</summary>
     public async Task<bool> TryInsertAsync(EpisodeRow episode, CancellationToken cancellationToken)
@@ -42,7 +43,7 @@ internal sealed class EpisodeStore(Database database)
                 $"""
                 INSERT INTO episodes ({Columns})
                 VALUES (@Id, @PodcastId, @Guid, @Title, @Description, @SeasonNumber, @EpisodeNumber, @EpisodeType, @Explicit,
-                    @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @CreatedAt, @UpdatedAt)
+                    @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @MediaAssetId, @CreatedAt, @UpdatedAt)
                 """, episode, cancellationToken: cancellationToken));
             return true;
         }
@@ -70,6 +71,23 @@ internal sealed class EpisodeStore(Database database)
                 published_at = @PublishedAt, updated_at = @UpdatedAt
             WHERE id = @Id
             """, episode, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Records what the media pipeline reports. With <paramref name="onlyForAsset"/>, only when the episode still
+    /// points at that asset: a report about an older upload must not overwrite a newer one.
+    /// </summary>
+    public async Task<bool> SetMediaStateAsync(Guid id, Guid? onlyForAsset, string status, string? error, Guid? assetId, long? durationMs,
+        long? fileSizeBytes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var guard = onlyForAsset is null ? "" : "AND media_asset_id = @onlyForAsset";
+        return await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE episodes SET processed_status = @status, processing_error = @error, media_asset_id = COALESCE(@assetId, media_asset_id),
+                duration_ms = COALESCE(@durationMs, duration_ms), file_size_bytes = COALESCE(@fileSizeBytes, file_size_bytes), updated_at = @now
+            WHERE id = @id {guard}
+            """, new { id, onlyForAsset, status, error, assetId, durationMs, fileSizeBytes, now }, cancellationToken: cancellationToken)) == 1;
     }
 
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)

@@ -32,6 +32,15 @@ public abstract class SqlDialect
 
     internal abstract string? MigrationUnlockSql { get; }
 
+    /// <summary>
+    /// "column is one of the values in array parameter @parameter": Dapper expands a list for SQLite, while Npgsql
+    /// sends it as one array parameter.
+    /// </summary>
+    public abstract string AnyOf(string column, string parameter);
+
+    /// <summary>Appended to the sub-select that picks a job to claim, so concurrent workers skip each other's rows.</summary>
+    public abstract string SkipLockedClause { get; }
+
     public static SqlDialect FromProvider(string provider) => provider.Trim().ToLowerInvariant() switch
     {
         "sqlite" => Sqlite,
@@ -62,6 +71,11 @@ public abstract class SqlDialect
         internal override string? MigrationLockSql => null;
 
         internal override string? MigrationUnlockSql => null;
+
+        public override string AnyOf(string column, string parameter) => $"{column} IN @{parameter}";
+
+        // SQLite runs one writer at a time: the claiming UPDATE is atomic without row locks.
+        public override string SkipLockedClause => "";
     }
 
     private sealed class PostgresDialect : SqlDialect
@@ -82,5 +96,9 @@ public abstract class SqlDialect
         internal override string? MigrationLockSql => "SELECT pg_advisory_lock(18376491486238277)";
 
         internal override string? MigrationUnlockSql => "SELECT pg_advisory_unlock(18376491486238277)";
+
+        public override string SkipLockedClause => "FOR UPDATE SKIP LOCKED";
+
+        public override string AnyOf(string column, string parameter) => $"{column} = ANY(@{parameter})";
     }
 }

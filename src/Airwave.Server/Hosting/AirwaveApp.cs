@@ -1,6 +1,8 @@
 using Airwave.Accounts;
 using Airwave.Catalog;
 using Airwave.Core.Data;
+using Airwave.Core.Events;
+using Airwave.Media;
 using Airwave.Core.Http;
 using Airwave.Core.Time;
 using Microsoft.AspNetCore.DataProtection;
@@ -54,7 +56,9 @@ internal static class AirwaveApp
         services.AddDataProtection()
             .SetApplicationName("Airwave")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(server.DataDirectory), "keys")));
+        services.AddAirwavePlatform();
         services.AddAccounts();
+        services.AddMedia();
         services.AddCatalog();
 
         var app = builder.Build();
@@ -70,6 +74,7 @@ internal static class AirwaveApp
         app.MapGet("/", () => TypedResults.Redirect("/api-docs")).ExcludeFromDescription();
         app.MapAccountsEndpoints();
         app.MapCatalogEndpoints();
+        app.MapMediaEndpoints();
         return app;
     }
 

@@ -65,6 +65,13 @@ internal static class OpenApiSetup
                     schema.Required?.Clear();
                 }
 
+                // Problem details carry extension members (trace_id, and more to come): they are open objects.
+                if (typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(type))
+                {
+                    schema.AdditionalPropertiesAllowed = true;
+                    schema.AdditionalProperties = null;
+                }
+
                 // A PATCH field (Optional<T>) is described as the T it carries.
                 if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Optional<>))
                 {

@@ -25,6 +25,9 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The server's data directory (blobs, uploads, keys).</summary>
+    public string DataDirectory => _dataDirectory;
+
     public IServiceProvider Services => _app!.Services;
 
     public async Task InitializeAsync()

@@ -30,7 +30,7 @@ internal sealed record FfprobeReport(
     int? ProbeScore,
     IReadOnlyList<FfprobeStream> Streams,
     IReadOnlyList<FfprobeChapter> Chapters,
-    MediaTags Tags)
+    ProbeTags Tags)
 {
     /// <summary>The first audio stream, or null when there is none (an image, a text file, a failed probe).</summary>
     public FfprobeStream? AudioStream => Streams.FirstOrDefault(s => s.IsAudio);
@@ -75,7 +75,7 @@ internal sealed record FfprobeReport(
                 ProbeScore: format is { } p ? Int(p, "probe_score") : null,
                 Streams: streams,
                 Chapters: chapters,
-                Tags: MediaTags.Merge(format is { } t ? ReadTags(t) : MediaTags.Empty, audio?.Tags ?? MediaTags.Empty));
+                Tags: ProbeTags.Merge(format is { } t ? ReadTags(t) : ProbeTags.Empty, audio?.Tags ?? ProbeTags.Empty));
         }
     }
 
@@ -111,14 +111,14 @@ internal sealed record FfprobeReport(
         return new FfprobeChapter(s, e, ReadTags(chapter).Title);
     }
 
-    private static MediaTags ReadTags(JsonElement owner)
+    private static ProbeTags ReadTags(JsonElement owner)
     {
         if (Property(owner, "tags", JsonValueKind.Object) is not { } tags)
         {
-            return MediaTags.Empty;
+            return ProbeTags.Empty;
         }
 
-        return MediaTags.From(tags.EnumerateObject()
+        return ProbeTags.From(tags.EnumerateObject()
             .Where(p => p.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
             .Select(p => KeyValuePair.Create(p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())));
     }
@@ -211,7 +211,7 @@ internal sealed record FfprobeStream(
     int? Width,
     int? Height,
     bool IsAttachedPicture,
-    MediaTags Tags)
+    ProbeTags Tags)
 {
     public bool IsAudio => CodecType == "audio";
 

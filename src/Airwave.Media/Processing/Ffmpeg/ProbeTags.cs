@@ -6,13 +6,13 @@ namespace Airwave.Media.Processing.Ffmpeg;
 /// what the file says (<c>TITLE</c>). ffmpeg already maps most container-specific names to its own (ID3 TRCK and
 /// Vorbis TRACKNUMBER both become <c>track</c>); the few aliases below cover files it does not map.
 /// </summary>
-internal sealed class MediaTags
+internal sealed class ProbeTags
 {
-    public static readonly MediaTags Empty = new(new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
+    public static readonly ProbeTags Empty = new(new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
 
     private readonly Dictionary<string, string> _all;
 
-    private MediaTags(Dictionary<string, string> all) => _all = all;
+    private ProbeTags(Dictionary<string, string> all) => _all = all;
 
     /// <summary>Every tag as written, keyed case-insensitively; the first of two keys differing only in case wins.</summary>
     public IReadOnlyDictionary<string, string> All => _all;
@@ -74,7 +74,7 @@ internal sealed class MediaTags
     /// Tags of <paramref name="primary"/>, completed by those of <paramref name="fallback"/> it lacks. Used to read
     /// the container's tags first and the audio stream's second: Ogg (Opus, Vorbis) stores its tags on the stream.
     /// </summary>
-    public static MediaTags Merge(MediaTags primary, MediaTags fallback)
+    public static ProbeTags Merge(ProbeTags primary, ProbeTags fallback)
     {
         var all = new Dictionary<string, string>(primary._all, StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in fallback._all)
@@ -85,10 +85,10 @@ internal sealed class MediaTags
             }
         }
 
-        return new MediaTags(all);
+        return new ProbeTags(all);
     }
 
-    public static MediaTags From(IEnumerable<KeyValuePair<string, string>> tags)
+    public static ProbeTags From(IEnumerable<KeyValuePair<string, string>> tags)
     {
         var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in tags)
@@ -96,6 +96,6 @@ internal sealed class MediaTags
             all.TryAdd(key, value);
         }
 
-        return new MediaTags(all);
+        return new ProbeTags(all);
     }
 }

@@ -1,0 +1,109 @@
+using System.Text;
+using Airwave.Core.Events;
+
+namespace Airwave.Media.Contracts;
+
+/// <summary>What media can belong to. The owning module keeps its own record; Media only knows the kind and id.</summary>
+public static class MediaSubjects
+{
+    public const string Episode = "episode";
+}
+
+/// <summary>Tags written into the delivered files (ID3 for MP3, iTunes atoms for AAC).</summary>
+public sealed record MediaTags(string? Title, string? Artist, string? Album, string? Date, string? Comment);
+
+/// <summary>A finished upload: the source file is stored and processing is about to start.</summary>
+public sealed record MediaUploaded(Guid Id, DateTimeOffset OccurredAt, Guid AssetId, string SubjectKind, Guid SubjectId, long SizeBytes,
+    MediaTags Tags) : IEvent;
+
+/// <summary>An upload that was never finished and has been deleted.</summary>
+public sealed record MediaUploadExpired(Guid Id, DateTimeOffset OccurredAt, Guid UploadId, string SubjectKind, Guid SubjectId) : IEvent;
+
+/// <summary>One file the pipeline produced.</summary>
+/// <param name="Name">"mp3" (the primary enclosure), "aac", "waveform".</param>
+/// <param name="Key">Blob key; content-addressed, so it never changes content.</param>
+/// <param name="HeaderBytes">For MP3: the length of the ID3 tag before the audio (analytics needs it).</param>
+public sealed record MediaRendition(string Name, string Key, string ContentType, long SizeBytes, string Sha256, int? BitrateKbps, long? HeaderBytes);
+
+/// <summary>Loudness before and after normalisation (EBU R128).</summary>
+public sealed record LoudnessReport(double InputIntegrated, double InputTruePeak, double InputRange, double OutputIntegrated,
+    double OutputTruePeak, double TargetIntegrated, double TargetTruePeak, bool Normalized);
+
+/// <summary>Processing succeeded: every rendition is stored.</summary>
+public sealed record MediaProcessed(Guid Id, DateTimeOffset OccurredAt, Guid AssetId, string SubjectKind, Guid SubjectId, long DurationMs,
+    IReadOnlyList<MediaRendition> Renditions, LoudnessReport? Loudness) : IEvent;
+
+/// <summary>Processing failed for good; <see cref="Reason"/> is meant for the creator to read.</summary>
+public sealed record MediaFailed(Guid Id, DateTimeOffset OccurredAt, Guid AssetId, string SubjectKind, Guid SubjectId, string Reason) : IEvent;
+
+/// <summary>The outcome of asking to start an upload: the upload id, or why not (field → reason).</summary>
+public sealed record UploadStart(Guid? UploadId, string? Field, string? Problem);
+
+/// <summary>Where processing of a subject's latest media stands.</summary>
+public sealed record MediaStatus(Guid AssetId, string State, string? Step, int Percent, string? Error, int Attempts,
+    DateTimeOffset UpdatedAt, LoudnessReport? Loudness, IReadOnlyList<MediaRendition> Renditions, long? DurationMs);
+
+/// <summary>What owning modules may ask of Media.</summary>
+public interface IMediaService
+{
+    /// <summary>Starts a resumable upload for a subject the caller has already checked the user may change.</summary>
+    Task<UploadStart> StartUploadAsync(Guid userId, string subjectKind, Guid subjectId, long length, string? metadataHeader,
+        MediaTags tags, CancellationToken cancellationToken);
+
+    /// <summary>Null when a file of <paramref name="length"/> bytes may be uploaded, otherwise why not.</summary>
+    string? UploadSizeProblem(long length);
+
+    /// <summary>The tus URL path of an upload.</summary>
+    string UploadPath(Guid uploadId);
+
+    /// <summary>
+    /// Answers a tus creation request for a started upload: 201 with Location and the tus headers, after writing
+    /// the first bytes when the request carries them (creation-with-upload).
+    /// </summary>
+    Task<IResult> AnswerCreationAsync(HttpContext http, Guid uploadId, string location, CancellationToken cancellationToken);
+
+    Task<MediaStatus?> GetStatusAsync(Guid assetId, CancellationToken cancellationToken);
+
+    /// <summary>Runs the pipeline again on the stored source; false when it is running already or has no source.</summary>
+    Task<bool> ReprocessAsync(Guid assetId, MediaTags tags, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// tus Upload-Metadata: comma-separated "key base64value" pairs (the value may be absent). Owners read it when they
+/// accept a tus creation request (for example the file name of a new episode).
+/// </summary>
+public static class TusMetadata
+{
+    /// <summary>The pairs, or null when the header is malformed or repeats a key.</summary>
+    public static Dictionary<string, string>? Parse(string? header)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return metadata;
+        }
+
+        foreach (var pair in header.Split(','))
+        {
+            var parts = pair.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length is 0 or > 2 || metadata.ContainsKey(parts[0]))
+            {
+                return null;
+            }
+
+            try
+            {
+                metadata[parts[0]] = parts.Length == 2 ? Encoding.UTF8.GetString(Convert.FromBase64String(parts[1])) : "";
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+
+        return metadata;
+    }
+
+    public static string Format(IReadOnlyDictionary<string, string> metadata) =>
+        string.Join(',', metadata.Select(m => $"{m.Key} {Convert.ToBase64String(Encoding.UTF8.GetBytes(m.Value))}"));
+}

@@ -1,0 +1,39 @@
+using Airwave.Core.Events;
+using Airwave.Core.Jobs;
+using Airwave.Media.Contracts;
+using Airwave.Media.Data;
+using Airwave.Media.Features;
+using Airwave.Media.Processing;
+using Airwave.Media.Uploads;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Airwave.Media;
+
+/// <summary>Registers the Media module: uploads, assets, the processing job and the tus endpoints.</summary>
+public static class MediaModule
+{
+    public static IServiceCollection AddMedia(this IServiceCollection services)
+    {
+        services.AddOptions<MediaOptions>()
+            .BindConfiguration(MediaOptions.Section)
+            .Validate(o => !o.Validate().Any(), "Invalid Media settings")
+            .ValidateOnStart();
+        services.AddSingleton(provider => new UploadArea(
+            Path.Combine(Path.GetFullPath(provider.GetRequiredService<IOptions<ServerOptions>>().Value.DataDirectory), "uploads")));
+        services.AddSingleton<UploadStore>();
+        services.AddSingleton<AssetStore>();
+        services.AddSingleton<UploadService>();
+        services.AddSingleton<IMediaService, MediaService>();
+        services.AddSingleton<IJobHandler, MediaProcessingJob>();
+        services.AddEventHandler<MediaUploaded, QueueProcessingOnUpload>();
+        services.AddHostedService<UploadExpiry>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMediaEndpoints(this IEndpointRouteBuilder app)
+    {
+        TusEndpoints.Map(app);
+        return app;
+    }
+}

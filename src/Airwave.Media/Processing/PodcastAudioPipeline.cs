@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Airwave.Core.Jobs;
+using Airwave.Core.Processes;
+using Airwave.Media.Contracts;
+using Airwave.Media.Processing.Ffmpeg;
+
+namespace Airwave.Media.Processing;
+
+/// <summary>A file the pipeline wrote, with what delivery and analytics need to know about it.</summary>
+internal sealed record PipelineOutput(string Name, string LocalPath, string ContentType, string Extension, long SizeBytes, string Sha256,
+    int? BitrateKbps, long? HeaderBytes);
+
+/// <summary>Everything the pipeline learned and made.</summary>
+internal sealed record PipelineResult(FfprobeReport Probe, long DurationMs, LoudnessReport Loudness, IReadOnlyList<PipelineOutput> Outputs);
+
+/// <summary>
+/// The podcast audio profile, as ffmpeg runs: probe and validate; measure loudness (EBU R128, which also decodes
+/// the whole file and so proves it is not truncated); then one second pass that normalises (two-pass loudnorm,
+/// linear) and writes the MP3 enclosure, the AAC alternate and the waveform samples from a single decode.
+/// Runs on local files only, so the CLI can use it without a server; the job wraps it with storage and events.
+/// </summary>
+internal sealed class PodcastAudioPipeline(MediaOptions options)
+{
+    public const int WaveformPoints = 1000;
+    private const int WaveformSampleRate = 8000;
+
+    public async Task<PipelineResult> RunAsync(string source, string workDirectory, MediaTags tags, Action<string, int> report,
+        CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(workDirectory);
+        report("probing", 0);
+        var probe = await ProbeAsync(source, cancellationToken);
+        if (AudioValidation.Problem(probe, options.MaxDuration) is { } problem)
+        {
+            throw new PermanentJobFailureException(problem);
+        }
+
+        var duration = probe.Duration!.Value;
+        var mono = probe.AudioStream!.Channels == 1;
+        var target = mono ? options.MonoTargetLufs : options.StereoTargetLufs;
+
+        report("measuring loudness", 2);
+        var decoded = TimeSpan.Zero;
+        var measured = await RunFfmpegAsync(MeasureArguments(source, target), duration, (p, outTime) =>
+        {
+            decoded = outTime > decoded ? outTime : decoded;
+            report("measuring loudness", 2 + (p * 43 / 100));
+        }, cancellationToken);
+        if (!measured.Succeeded)
+        {
+            throw new PermanentJobFailureException(AudioValidation.Undecodable(measured.ErrorTail(3)));
+        }
+
+        if (AudioValidation.TruncationProblem(duration, decoded) is { } truncated)
+        {
+            throw new PermanentJobFailureException(truncated);
+        }
+
+        var input = LoudnormReport.Parse(measured.StandardError);
+        // Digital silence has no loudness to correct; it is encoded as it is.
+        var normalize = options.Normalize && !input.IsSilent;
+        var mp3 = Path.Combine(workDirectory, "audio.mp3");
+        var aac = Path.Combine(workDirectory, "audio.m4a");
+        var pcm = Path.Combine(workDirectory, "waveform.pcm");
+        report("encoding", 45);
+        var encoded = await RunFfmpegAsync(EncodeArguments(source, probe, normalize ? input : null, target, mono, tags, mp3, aac, pcm), duration,
+            (p, _) => report("encoding", 45 + (p * 50 / 100)), cancellationToken);
+        if (!encoded.Succeeded)
+        {
+            throw new ProcessFailedException($"Encoding failed: {encoded.ErrorTail(3)}");
+        }
+
+        report("finishing", 96);
+        var output = normalize ? LoudnormReport.Parse(encoded.StandardError) : input;
+        var loudness = new LoudnessReport(input.InputI, input.InputTp, input.InputLra,
+            normalize ? output.OutputI : input.InputI, normalize ? output.OutputTp : input.InputTp,
+            target, options.TruePeakLimit, normalize);
+        var peaks = Path.Combine(workDirectory, "waveform.json");
+        await WriteWaveformAsync(pcm, peaks, cancellationToken);
+        File.Delete(pcm);
+
+        var outputs = new List<PipelineOutput>
+        {
+            await DescribeAsync("mp3", mp3, "audio/mpeg", "mp3", mono ? 96 : 128, readId3: true, cancellationToken),
+            await DescribeAsync("aac", aac, "audio/mp4", "m4a", mono ? 64 : 96, readId3: false, cancellationToken),
+            await DescribeAsync("waveform", peaks, "application/json", "peaks.json", null, readId3: false, cancellationToken),
+        };
+        report("finishing", 100);
+        return new PipelineResult(probe, (long)duration.TotalMilliseconds, loudness, outputs);
+    }
+
+    public static async Task<FfprobeReport> ProbeAsync(string source, CancellationToken cancellationToken)
+    {
+        var size = new FileInfo(source).Length;
+        if (size == 0)
+        {
+            throw new PermanentJobFailureException(AudioValidation.Unreadable(0, ""));
+        }
+
+        var json = new System.Text.StringBuilder();
+        var result = await ProcessRunner.RunAsync("ffprobe",
+            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", source],
+            TimeSpan.FromMinutes(2), onStdoutLine: line => json.AppendLine(line), cancellationToken: cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new PermanentJobFailureException(AudioValidation.Unreadable(size, result.ErrorTail(1)));
+        }
+
+        return FfprobeReport.Parse(json.ToString());
+    }
+
+    internal List<string> MeasureArguments(string source, double target) =>
+    [
+        "-hide_banner", "-nostdin", "-nostats", "-v", "info", "-xerror", "-progress", "pipe:1",
+        "-i", source, "-map", "0:a:0",
+        "-af", Loudnorm(target, measured: null),
+        "-f", "null", "-",
+    ];
+
+    /// <param name="measured">The first pass's report, or null to leave the level alone.</param>
+    internal List<string> EncodeArguments(string source, FfprobeReport probe, LoudnormReport? measured, double target, bool mono, MediaTags tags,
+        string mp3, string aac, string pcm)
+    {
+        var channels = mono ? "1" : "2";
+        var normalize = measured is null ? "" : Loudnorm(target, measured) + ",";
+        var arguments = new List<string>
+        {
+            "-hide_banner", "-nostdin", "-nostats", "-v", "info", "-y", "-progress", "pipe:1",
+            "-i", source,
+            "-filter_complex", $"[0:a:0]{normalize}aresample=44100,asplit=3[mp3][aac][wave]",
+            // MP3 enclosure: CBR, ID3v2.4 tags; chapters from the source become CHAP frames.
+            "-map", "[mp3]", "-map_metadata", "-1", "-map_chapters", "0", "-ac", channels,
+            "-c:a", "libmp3lame", "-b:a", mono ? "96k" : "128k", "-id3v2_version", "4", "-write_xing", "1",
+        };
+        arguments.AddRange(TagArguments(probe, tags));
+        arguments.AddRange(["-f", "mp3", mp3]);
+        arguments.AddRange(["-map", "[aac]", "-map_metadata", "-1", "-map_chapters", "0", "-ac", channels,
+            "-c:a", "aac", "-b:a", mono ? "64k" : "96k", "-movflags", "+faststart"]);
+        arguments.AddRange(TagArguments(probe, tags));
+        arguments.AddRange(["-f", "mp4", aac]);
+        arguments.AddRange(["-map", "[wave]", "-ac", "1", "-ar", WaveformSampleRate.ToString(CultureInfo.InvariantCulture),
+            "-c:a", "pcm_s16le", "-f", "s16le", pcm]);
+        return arguments;
+    }
+
+    private string Loudnorm(double target, LoudnormReport? measured)
+    {
+        var filter = FormattableString.Invariant($"loudnorm=I={target}:TP={options.TruePeakLimit}:LRA=11");
+        if (measured is not null)
+        {
+            filter += ":" + measured.ToSecondPassOptions() + ":linear=true";
+        }
+
+        return filter + ":print_format=json";
+    }
+
+    private static IEnumerable<string> TagArguments(FfprobeReport probe, MediaTags tags)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["title"] = tags.Title ?? probe.Tags.Title,
+            ["artist"] = tags.Artist ?? probe.Tags.Artist,
+            ["album"] = tags.Album ?? probe.Tags.Album,
+            ["date"] = tags.Date ?? probe.Tags.Date,
+            ["comment"] = tags.Comment,
+            ["genre"] = "Podcast",
+        };
+        foreach (var (key, value) in values)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                yield return "-metadata";
+                yield return $"{key}={value}";
+            }
+        }
+    }
+
+    /// <param name="onProgress">Receives the percent done and how much audio has been processed.</param>
+    private async Task<ProcessResult> RunFfmpegAsync(List<string> arguments, TimeSpan duration, Action<int, TimeSpan> onProgress,
+        CancellationToken cancellationToken)
+    {
+        var progress = new FfmpegProgress();
+        return await ProcessRunner.RunAsync("ffmpeg", arguments, options.ToolTimeout, onStdoutLine: line =>
+        {
+            if (progress.TryConsume(line, out var update))
+            {
+                onProgress(FfmpegProgress.Percent(update.OutTime, duration), update.OutTime);
+            }
+        }, cancellationToken: cancellationToken);
+    }
+
+    private static async Task WriteWaveformAsync(string pcm, string json, CancellationToken cancellationToken)
+    {
+        var totalSamples = new FileInfo(pcm).Length / 2;
+        var builder = new WaveformBuilder(totalSamples, WaveformPoints);
+        await using (var input = new FileStream(pcm, FileMode.Open, FileAccess.Read, FileShare.Read, 65536, useAsync: true))
+        {
+            var buffer = new byte[65536];
+            int read;
+            while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                builder.AddS16Le(buffer.AsSpan(0, read));
+            }
+        }
+
+        var document = new { version = 1, sample_rate = WaveformSampleRate, points = WaveformPoints, peaks = builder.ToArray() };
+        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(document), cancellationToken);
+    }
+
+    private static async Task<PipelineOutput> DescribeAsync(string name, string path, string contentType, string extension, int? bitrate,
+        bool readId3, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        long? header = null;
+        if (readId3)
+        {
+            var first = new byte[10];
+            var read = await file.ReadAtLeastAsync(first, first.Length, throwOnEndOfStream: false, cancellationToken);
+            header = Id3Tag.HeaderLength(first.AsSpan(0, read));
+            file.Position = 0;
+        }
+
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+        return new PipelineOutput(name, path, contentType, extension, file.Length, sha, bitrate, header);
+    }
+}
