@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Airwave.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Airwave.IntegrationTests.Media;
 
@@ -216,6 +217,57 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         var accepted = await owner.Http.PostJsonAsync($"/api/v1/episodes/{episodeId}/reprocess", null);
         accepted.Status.ShouldBe(HttpStatusCode.Accepted);
         (await WaitForProcessingAsync(owner, episodeId))["processed_status"]!.GetValue<string>().ShouldBe("ready");
+    }
+
+    [Fact]
+    public async Task ProcessingEvents_StreamStatusUntilReady()
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var episodeId = await new TusTestClient(owner.Http).UploadAsync(podcastId, await TestMedia.AudioAsync("sse.wav", 6, 2));
+
+        using var stream = await owner.Http.GetStreamAsync(new Uri($"/api/v1/episodes/{episodeId}/processing/events", UriKind.Relative));
+        using var reader = new StreamReader(stream);
+        var states = new List<string>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                states.Add(JsonNode.Parse(line[6..])!["processed_status"]!.GetValue<string>());
+            }
+        }
+
+        // The stream ends by itself once processing is over, with the final state last.
+        states.ShouldNotBeEmpty();
+        states[^1].ShouldBe("ready");
+    }
+
+    [Fact]
+    public async Task Expiry_UnfinishedUpload_DeletedAndEpisodeAwaitsUploadAgain()
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var tus = new TusTestClient(owner.Http);
+        using var created = await tus.CreateAsync(podcastId, 1000, TusTestClient.Metadata(("filename", "never-finished.mp3")));
+        var location = created.Headers.Location!;
+        var episodeId = created.Headers.GetValues("Airwave-Episode-Id").Single();
+        (await tus.PatchAsync(location, 0, new byte[400])).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        await server.ExecuteSqlAsync("UPDATE uploads SET expires_at = @past WHERE id = @id",
+            new { past = DateTimeOffset.UtcNow.AddMinutes(-1), id = Guid.Parse(location.Segments[^1]) });
+        var uploads = server.Services.GetRequiredService<Airwave.Media.Uploads.UploadService>();
+        (await uploads.ExpireAsync(CancellationToken.None)).ShouldBeGreaterThanOrEqualTo(1);
+
+        (await tus.OffsetAsync(location)).ShouldBeNull();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string state;
+        do
+        {
+            await Task.Delay(100);
+            state = (await owner.Http.GetJsonAsync($"/api/v1/episodes/{episodeId}")).Body!["processed_status"]!.GetValue<string>();
+        }
+        while (state != "awaiting_upload" && DateTime.UtcNow < deadline);
+        state.ShouldBe("awaiting_upload");
     }
 
     private string BlobPath(string key) => Path.Combine(server.DataDirectory, "blobs", key);
