@@ -1,5 +1,6 @@
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
+using Airwave.Catalog.Features;
 using Airwave.Core.Events;
 using Airwave.Media.Contracts;
 using Airwave.Catalog.Features.Episodes;
@@ -40,6 +41,7 @@ public static class CatalogModule
         DeleteEpisode.Map(episodes);
         PublishEpisode.Map(episodes);
         UploadEpisodeMedia.Map(episodes);
+        Covers.Map(app.MapGroup("/api/v1"));
         EpisodeProcessing.Map(episodes);
         return app;
     }

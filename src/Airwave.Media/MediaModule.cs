@@ -25,6 +25,7 @@ public static class MediaModule
         services.AddSingleton<AssetStore>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<IMediaService, MediaService>();
+        services.AddSingleton<CoverArt>();
         services.AddSingleton<IJobHandler, MediaProcessingJob>();
         services.AddEventHandler<MediaUploaded, QueueProcessingOnUpload>();
         services.AddHostedService<UploadExpiry>();
@@ -34,6 +35,7 @@ public static class MediaModule
     public static IEndpointRouteBuilder MapMediaEndpoints(this IEndpointRouteBuilder app)
     {
         TusEndpoints.Map(app);
+        MediaFiles.Map(app);
         return app;
     }
 }

@@ -19,6 +19,7 @@ internal sealed record EpisodeRow
     public long? FileSizeBytes { get; init; }
     public required string ProcessedStatus { get; init; }
     public Guid? MediaAssetId { get; init; }
+    public string? CoverImageKey { get; init; }
     public string? ProcessingError { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
@@ -31,7 +32,7 @@ internal sealed class EpisodeStore(Database database)
 {
     private const string Columns =
         "id, podcast_id, guid, title, description, season_number, episode_number, episode_type, explicit, published_at, " +
-        "duration_ms, file_size_bytes, processed_status, processing_error, media_asset_id, created_at, updated_at";
+        "duration_ms, file_size_bytes, processed_status, processing_error, media_asset_id, cover_image_key, created_at, updated_at";
 
     /// <summary>Inserts the episode; false when its guid is already used in this podcast.</summary>
     public async Task<bool> TryInsertAsync(EpisodeRow episode, CancellationToken cancellationToken)
@@ -43,7 +44,7 @@ internal sealed class EpisodeStore(Database database)
                 $"""
                 INSERT INTO episodes ({Columns})
                 VALUES (@Id, @PodcastId, @Guid, @Title, @Description, @SeasonNumber, @EpisodeNumber, @EpisodeType, @Explicit,
-                    @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @MediaAssetId, @CreatedAt, @UpdatedAt)
+                    @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @MediaAssetId, @CoverImageKey, @CreatedAt, @UpdatedAt)
                 """, episode, cancellationToken: cancellationToken));
             return true;
         }
@@ -88,6 +89,14 @@ internal sealed class EpisodeStore(Database database)
                 duration_ms = COALESCE(@durationMs, duration_ms), file_size_bytes = COALESCE(@fileSizeBytes, file_size_bytes), updated_at = @now
             WHERE id = @id {guard}
             """, new { id, onlyForAsset, status, error, assetId, durationMs, fileSizeBytes, now }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task SetCoverAsync(Guid id, string coverKey, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE episodes SET cover_image_key = @coverKey, updated_at = @now WHERE id = @id",
+            new { id, coverKey, now }, cancellationToken: cancellationToken));
     }
 
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)

@@ -68,6 +68,14 @@ internal sealed class PodcastStore(Database database)
             """, podcast, cancellationToken: cancellationToken));
     }
 
+    public async Task SetCoverAsync(Guid id, string coverKey, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE podcasts SET cover_image_key = @coverKey, updated_at = @now WHERE id = @id",
+            new { id, coverKey, now }, cancellationToken: cancellationToken));
+    }
+
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -10,7 +10,8 @@ public static class MediaSubjects
 }
 
 /// <summary>Tags written into the delivered files (ID3 for MP3, iTunes atoms for AAC).</summary>
-public sealed record MediaTags(string? Title, string? Artist, string? Album, string? Date, string? Comment);
+/// <param name="CoverKey">A stored cover set (see <see cref="CoverImages"/>) to embed as the files' artwork.</param>
+public sealed record MediaTags(string? Title, string? Artist, string? Album, string? Date, string? Comment, string? CoverKey = null);
 
 /// <summary>A finished upload: the source file is stored and processing is about to start.</summary>
 public sealed record MediaUploaded(Guid Id, DateTimeOffset OccurredAt, Guid AssetId, string SubjectKind, Guid SubjectId, long SizeBytes,
@@ -35,6 +36,9 @@ public sealed record MediaProcessed(Guid Id, DateTimeOffset OccurredAt, Guid Ass
 
 /// <summary>Processing failed for good; <see cref="Reason"/> is meant for the creator to read.</summary>
 public sealed record MediaFailed(Guid Id, DateTimeOffset OccurredAt, Guid AssetId, string SubjectKind, Guid SubjectId, string Reason) : IEvent;
+
+/// <summary>A stored cover set (<see cref="CoverKey"/>), or the reason the picture was refused.</summary>
+public sealed record CoverResult(string? CoverKey, bool Cropped, int? OriginalWidth, int? OriginalHeight, string? Problem);
 
 /// <summary>The outcome of asking to start an upload: the upload id, or why not (field → reason).</summary>
 public sealed record UploadStart(Guid? UploadId, string? Field, string? Problem);
@@ -63,6 +67,13 @@ public interface IMediaService
     Task<IResult> AnswerCreationAsync(HttpContext http, Guid uploadId, string location, CancellationToken cancellationToken);
 
     Task<MediaStatus?> GetStatusAsync(Guid assetId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Validates a cover picture by its content (JPEG or PNG, at least 1400 px), crops it to a square and stores
+    /// renders at every cover size; the result names the stored set or says why the picture was refused.
+    /// </summary>
+    Task<CoverResult> StoreCoverAsync(Stream picture, CancellationToken cancellationToken);
+
 
     /// <summary>Runs the pipeline again on the stored source; false when it is running already or has no source.</summary>
     Task<bool> ReprocessAsync(Guid assetId, MediaTags tags, CancellationToken cancellationToken);
@@ -106,4 +117,16 @@ public static class TusMetadata
 
     public static string Format(IReadOnlyDictionary<string, string> metadata) =>
         string.Join(',', metadata.Select(m => $"{m.Key} {Convert.ToBase64String(Encoding.UTF8.GetBytes(m.Value))}"));
+}
+
+/// <summary>Where the renders of a stored cover set are served.</summary>
+public static class CoverImages
+{
+    public static readonly IReadOnlyList<int> Sizes = [3000, 1400, 600, 300];
+
+    public static string KeyOf(string coverKey, int size) => $"{coverKey}/{size.ToString(System.Globalization.CultureInfo.InvariantCulture)}.jpg";
+
+    /// <summary>URL paths of each render, by size in pixels ("3000", "1400", "600", "300").</summary>
+    public static IReadOnlyDictionary<string, string> Paths(string coverKey) =>
+        Sizes.ToDictionary(size => size.ToString(System.Globalization.CultureInfo.InvariantCulture), size => $"/media/{KeyOf(coverKey, size)}");
 }

@@ -9,8 +9,14 @@ using Airwave.Media.Uploads;
 namespace Airwave.Media.Features;
 
 /// <summary>The Media module as owning modules see it (<see cref="IMediaService"/>).</summary>
-internal sealed class MediaService(UploadService uploads, AssetStore assets, JobQueue jobs, Database database) : IMediaService
+internal sealed class MediaService(UploadService uploads, AssetStore assets, JobQueue jobs, Database database, CoverArt covers) : IMediaService
 {
+    public async Task<CoverResult> StoreCoverAsync(Stream picture, CancellationToken cancellationToken)
+    {
+        var result = await covers.StoreAsync(picture, cancellationToken);
+        return new CoverResult(result.SetKey, result.Cropped, result.Width, result.Height, result.Problem);
+    }
+
     public Task<UploadStart> StartUploadAsync(Guid userId, string subjectKind, Guid subjectId, long length, string? metadataHeader,
         MediaTags tags, CancellationToken cancellationToken) =>
         uploads.StartAsync(userId, subjectKind, subjectId, length, metadataHeader, tags, cancellationToken);

@@ -51,7 +51,9 @@ internal sealed class MediaProcessingJob(
                 await blobs.DownloadToFileAsync(asset.SourceKey!, source, cancellationToken);
             }
 
-            var result = await new PodcastAudioPipeline(options.Value).RunAsync(source, work, payload.Tags, (step, percent) => context.Report(step, percent), cancellationToken);
+            var cover = await CoverFileAsync(payload.Tags.CoverKey, work, cancellationToken);
+            var result = await new PodcastAudioPipeline(options.Value).RunAsync(source, cover, work, payload.Tags,
+                (step, percent) => context.Report(step, percent), cancellationToken);
             var renditions = new List<MediaRendition>();
             foreach (var output in result.Outputs)
             {
@@ -87,6 +89,30 @@ internal sealed class MediaProcessingJob(
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>The 1400 px render of the cover to embed (Apple's recommended embedded size), or null.</summary>
+    private async Task<string?> CoverFileAsync(string? coverKey, string work, CancellationToken cancellationToken)
+    {
+        if (coverKey is null)
+        {
+            return null;
+        }
+
+        var key = CoverImages.KeyOf(coverKey, 1400);
+        if (blobs.LocalPath(key) is { } local)
+        {
+            return local;
+        }
+
+        if (await blobs.LengthAsync(key, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(work, "cover.jpg");
+        await blobs.DownloadToFileAsync(key, path, cancellationToken);
+        return path;
     }
 
     public async Task OnFailedAsync(JobLease job, string reason, CancellationToken cancellationToken)

@@ -26,7 +26,8 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
     public const int WaveformPoints = 1000;
     private const int WaveformSampleRate = 8000;
 
-    public async Task<PipelineResult> RunAsync(string source, string workDirectory, MediaTags tags, Action<string, int> report,
+    /// <param name="cover">A square JPEG to embed as artwork (ID3 APIC, MP4 covr), or null.</param>
+    public async Task<PipelineResult> RunAsync(string source, string? cover, string workDirectory, MediaTags tags, Action<string, int> report,
         CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(workDirectory);
@@ -65,7 +66,7 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
         var aac = Path.Combine(workDirectory, "audio.m4a");
         var pcm = Path.Combine(workDirectory, "waveform.pcm");
         report("encoding", 45);
-        var encoded = await RunFfmpegAsync(EncodeArguments(source, probe, normalize ? input : null, target, mono, tags, mp3, aac, pcm), duration,
+        var encoded = await RunFfmpegAsync(EncodeArguments(source, cover, probe, normalize ? input : null, target, mono, tags, mp3, aac, pcm), duration,
             (p, _) => report("encoding", 45 + (p * 50 / 100)), cancellationToken);
         if (!encoded.Succeeded)
         {
@@ -120,24 +121,35 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
     ];
 
     /// <param name="measured">The first pass's report, or null to leave the level alone.</param>
-    internal List<string> EncodeArguments(string source, FfprobeReport probe, LoudnormReport? measured, double target, bool mono, MediaTags tags,
-        string mp3, string aac, string pcm)
+    internal List<string> EncodeArguments(string source, string? cover, FfprobeReport probe, LoudnormReport? measured, double target, bool mono,
+        MediaTags tags, string mp3, string aac, string pcm)
     {
+        string[] artwork = cover is null ? [] : ["-map", "1:v:0", "-c:v", "copy", "-disposition:v:0", "attached_pic"];
         var channels = mono ? "1" : "2";
         var normalize = measured is null ? "" : Loudnorm(target, measured) + ",";
         var arguments = new List<string>
         {
             "-hide_banner", "-nostdin", "-nostats", "-v", "info", "-y", "-progress", "pipe:1",
             "-i", source,
+        };
+        if (cover is not null)
+        {
+            arguments.AddRange(["-i", cover]);
+        }
+
+        arguments.AddRange(
+        [
             "-filter_complex", $"[0:a:0]{normalize}aresample=44100,asplit=3[mp3][aac][wave]",
             // MP3 enclosure: CBR, ID3v2.4 tags; chapters from the source become CHAP frames.
             "-map", "[mp3]", "-map_metadata", "-1", "-map_chapters", "0", "-ac", channels,
             "-c:a", "libmp3lame", "-b:a", mono ? "96k" : "128k", "-id3v2_version", "4", "-write_xing", "1",
-        };
+        ]);
+        arguments.AddRange(artwork);
         arguments.AddRange(TagArguments(probe, tags));
         arguments.AddRange(["-f", "mp3", mp3]);
         arguments.AddRange(["-map", "[aac]", "-map_metadata", "-1", "-map_chapters", "0", "-ac", channels,
             "-c:a", "aac", "-b:a", mono ? "64k" : "96k", "-movflags", "+faststart"]);
+        arguments.AddRange(artwork);
         arguments.AddRange(TagArguments(probe, tags));
         arguments.AddRange(["-f", "mp4", aac]);
         arguments.AddRange(["-map", "[wave]", "-ac", "1", "-ar", WaveformSampleRate.ToString(CultureInfo.InvariantCulture),

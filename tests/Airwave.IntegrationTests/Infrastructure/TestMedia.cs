@@ -26,6 +26,27 @@ public static class TestMedia
             "-i", chapters, "-map_metadata", "1", "-map_chapters", "1", "-c:a libmp3lame -b:a 192k");
     }
 
+    /// <summary>A test-pattern picture of the given size; the extension of <paramref name="name"/> picks the format.</summary>
+    public static Task<string> PictureAsync(string name, int width, int height) =>
+        FfmpegAsync(name, "-f", "lavfi", "-i", $"testsrc2=size={width}x{height}", "-frames:v", "1", "-f image2");
+
+    /// <summary>Width and height of a picture, as ffprobe reads them.</summary>
+    public static async Task<(int Width, int Height)> DimensionsAsync(byte[] picture)
+    {
+        var path = Path.Combine(Folder, $"probe-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(path, picture);
+        var info = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", path })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = (await process.StandardOutput.ReadToEndAsync()).Trim().Split(',');
+        await process.WaitForExitAsync();
+        return (int.Parse(output[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(output[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public static async Task<string> PngAsync(string name) =>
         await FfmpegAsync(name, "-f", "lavfi", "-i", "color=c=red:s=64x64", "-frames:v", "1", "-f image2");
 

@@ -50,10 +50,13 @@ public abstract class EpisodeUploadTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task Upload_MonoMp3WithChapters_MonoTargetAndChaptersKept()
+    public async Task Upload_MonoMp3WithChapters_MonoTargetChaptersAndCoverArtInId3()
     {
         var owner = await server.SignUpAsync();
         var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var cover = new ByteArrayContent(await File.ReadAllBytesAsync(await TestMedia.PictureAsync($"art-{Guid.NewGuid():N}.jpg", 1400, 1400)));
+        cover.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+        (await owner.Http.SendAsync(HttpMethod.Put, $"/api/v1/podcasts/{podcastId}/cover", cover)).Status.ShouldBe(HttpStatusCode.OK);
         var source = await TestMedia.Mp3WithChaptersAsync("chapters.mp3", 12);
         var episodeId = await new TusTestClient(owner.Http).UploadAsync(podcastId, source);
         var status = await WaitForProcessingAsync(owner, episodeId);
@@ -64,7 +67,10 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         var (integrated, _) = await TestMedia.MeasureAsync(mp3);
         integrated.ShouldBeInRange(-20, -18);
         var bytes = await File.ReadAllBytesAsync(mp3);
-        System.Text.Encoding.ASCII.GetString(bytes, 0, (int)Id3Length(bytes)).ShouldContain("CHAP");
+        var id3 = System.Text.Encoding.ASCII.GetString(bytes, 0, (int)Id3Length(bytes));
+        id3.ShouldContain("CHAP");
+        id3.ShouldContain("APIC");
+        id3.ShouldContain("TALB");
     }
 
     [Theory]

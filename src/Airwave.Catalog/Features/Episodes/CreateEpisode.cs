@@ -25,7 +25,7 @@ internal static class CreateEpisode
             .WithSummary("Create a draft episode");
 
     private static async Task<Results<Created<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        Guid podcastId, Request request, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
+        Guid podcastId, Request request, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -69,6 +69,6 @@ internal static class CreateEpisode
             return Problems.Validation("guid", "is already used by another episode of this podcast");
         }
 
-        return TypedResults.Created($"/api/v1/episodes/{row.Id}", EpisodeResponse.From(row, now));
+        return TypedResults.Created($"/api/v1/episodes/{row.Id}", EpisodeResponse.From(row, now, urls, http));
     }
 }

@@ -25,12 +25,14 @@ internal sealed record EpisodeResponse(
     long? DurationMs,
     long? FileSizeBytes,
     string? AudioUrl,
+    string? CoverImageUrl,
+    IReadOnlyDictionary<string, string>? CoverImages,
     string ProcessedStatus,
     string? ProcessingError,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static EpisodeResponse From(EpisodeRow row, DateTimeOffset now) => new(
+    public static EpisodeResponse From(EpisodeRow row, DateTimeOffset now, PublicUrls urls, HttpRequest request) => new(
         row.Id,
         row.PodcastId,
         row.Guid,
@@ -46,6 +48,8 @@ internal sealed record EpisodeResponse(
         row.DurationMs,
         row.FileSizeBytes,
         AudioUrl: null, // set by media delivery once processed audio exists
+        Covers.Urls(row.CoverImageKey, urls, request)?["3000"],
+        Covers.Urls(row.CoverImageKey, urls, request),
         row.ProcessedStatus,
         row.ProcessingError,
         row.CreatedAt,

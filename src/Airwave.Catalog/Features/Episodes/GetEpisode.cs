@@ -12,13 +12,13 @@ internal static class GetEpisode
             .WithSummary("Get an episode");
 
     private static async Task<Results<Ok<EpisodeResponse>, ProblemHttpResult>> HandleAsync(
-        Guid episodeId, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
+        Guid episodeId, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
         return podcast is not null && user.CanView(podcast, episode!, now)
-            ? TypedResults.Ok(EpisodeResponse.From(episode!, now))
+            ? TypedResults.Ok(EpisodeResponse.From(episode!, now, urls, http))
             : Problems.NotFound("The episode");
     }
 }

@@ -15,7 +15,7 @@ internal static class ListEpisodes
             .WithSummary("List a podcast's episodes");
 
     private static async Task<Results<Ok<Page<EpisodeResponse>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        Guid podcastId, int? limit, string? cursor, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes,
+        Guid podcastId, int? limit, string? cursor, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -34,6 +34,6 @@ internal static class ListEpisodes
 
         var publishedOnly = !(user.HasScope(Scopes.Read) && user.Manages(podcast));
         var rows = await episodes.ListAsync(podcastId, publishedOnly, now, take, after, cancellationToken);
-        return TypedResults.Ok(Cursor.ToPage(rows, take, r => r.Position, r => EpisodeResponse.From(r, now)));
+        return TypedResults.Ok(Cursor.ToPage(rows, take, r => r.Position, r => EpisodeResponse.From(r, now, urls, http)));
     }
 }

@@ -28,7 +28,7 @@ internal static class PublishEpisode
     }
 
     private static async Task<Results<Ok<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> PublishAsync(
-        Guid episodeId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] Request? request, ClaimsPrincipal user,
+        Guid episodeId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] Request? request, ClaimsPrincipal user, HttpRequest http, PublicUrls urls,
         PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -50,11 +50,11 @@ internal static class PublishEpisode
         var publishAt = request?.PublishAt?.ToUniversalTime() ?? (episode.PublishedAt <= now ? episode.PublishedAt.Value : now);
         var updated = episode with { PublishedAt = publishAt, UpdatedAt = now };
         await episodes.UpdateAsync(updated, cancellationToken);
-        return TypedResults.Ok(EpisodeResponse.From(updated, now));
+        return TypedResults.Ok(EpisodeResponse.From(updated, now, urls, http));
     }
 
     private static async Task<Results<Ok<EpisodeResponse>, ProblemHttpResult>> UnpublishAsync(
-        Guid episodeId, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
+        Guid episodeId, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -66,6 +66,6 @@ internal static class PublishEpisode
 
         var updated = episode! with { PublishedAt = null, UpdatedAt = now };
         await episodes.UpdateAsync(updated, cancellationToken);
-        return TypedResults.Ok(EpisodeResponse.From(updated, now));
+        return TypedResults.Ok(EpisodeResponse.From(updated, now, urls, http));
     }
 }

@@ -25,7 +25,7 @@ internal static class UpdateEpisode
             .WithSummary("Change some of an episode's fields");
 
     private static async Task<Results<Ok<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        Guid episodeId, Request request, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
+        Guid episodeId, Request request, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -62,6 +62,6 @@ internal static class UpdateEpisode
             UpdatedAt = now,
         };
         await episodes.UpdateAsync(updated, cancellationToken);
-        return TypedResults.Ok(EpisodeResponse.From(updated, now));
+        return TypedResults.Ok(EpisodeResponse.From(updated, now, urls, http));
     }
 }

@@ -20,6 +20,7 @@ internal sealed record PodcastResponse(
     string? WebsiteUrl,
     string? Copyright,
     string? CoverImageUrl,
+    IReadOnlyDictionary<string, string>? CoverImages,
     string RssFeedUrl,
     string Status,
     DateTimeOffset? PublishedAt,
@@ -41,7 +42,8 @@ internal sealed record PodcastResponse(
         row.PodcastType,
         row.WebsiteUrl,
         row.Copyright,
-        CoverImageUrl: null, // covers arrive with media processing; the field is part of the contract already
+        Covers.Urls(row.CoverImageKey, urls, request)?["3000"],
+        Covers.Urls(row.CoverImageKey, urls, request),
         urls.Absolute(request, $"/rss/{row.Id}"),
         row.IsPublicAt(now) ? "published" : "draft",
         row.PublishedAt,
