@@ -20,6 +20,8 @@ internal sealed record PodcastRow
     public string? WebsiteUrl { get; init; }
     public string? Copyright { get; init; }
     public string? CoverImageKey { get; init; }
+    public bool NormalizeLoudness { get; init; } = true;
+    public double? LoudnessTargetLufs { get; init; }
     public DateTimeOffset? PublishedAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
@@ -34,7 +36,7 @@ internal sealed class PodcastStore(Database database)
 {
     private const string Columns =
         "id, owner_id, title, description, author, owner_name, owner_email, language, category, subcategory, explicit, " +
-        "podcast_type, website_url, copyright, cover_image_key, published_at, created_at, updated_at";
+        "podcast_type, website_url, copyright, cover_image_key, published_at, created_at, updated_at, normalize_loudness, loudness_target_lufs";
 
     public async Task InsertAsync(PodcastRow podcast, CancellationToken cancellationToken)
     {
@@ -43,7 +45,8 @@ internal sealed class PodcastStore(Database database)
             $"""
             INSERT INTO podcasts ({Columns})
             VALUES (@Id, @OwnerId, @Title, @Description, @Author, @OwnerName, @OwnerEmail, @Language, @Category, @Subcategory,
-                @Explicit, @PodcastType, @WebsiteUrl, @Copyright, @CoverImageKey, @PublishedAt, @CreatedAt, @UpdatedAt)
+                @Explicit, @PodcastType, @WebsiteUrl, @Copyright, @CoverImageKey, @PublishedAt, @CreatedAt, @UpdatedAt, @NormalizeLoudness,
+                @LoudnessTargetLufs)
             """, podcast, cancellationToken: cancellationToken));
     }
 
@@ -63,7 +66,8 @@ internal sealed class PodcastStore(Database database)
             UPDATE podcasts SET title = @Title, description = @Description, author = @Author, owner_name = @OwnerName,
                 owner_email = @OwnerEmail, language = @Language, category = @Category, subcategory = @Subcategory,
                 explicit = @Explicit, podcast_type = @PodcastType, website_url = @WebsiteUrl, copyright = @Copyright,
-                published_at = @PublishedAt, updated_at = @UpdatedAt
+                published_at = @PublishedAt, updated_at = @UpdatedAt, normalize_loudness = @NormalizeLoudness,
+                loudness_target_lufs = @LoudnessTargetLufs
             WHERE id = @Id
             """, podcast, cancellationToken: cancellationToken));
     }

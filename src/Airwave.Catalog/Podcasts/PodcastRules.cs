@@ -16,12 +16,16 @@ internal sealed record PodcastValues(
     bool? Explicit,
     string? Type,
     string? WebsiteUrl,
-    string? Copyright);
+    string? Copyright,
+    bool? NormalizeLoudness,
+    double? LoudnessTargetLufs);
 
 /// <summary>The one set of rules a podcast's fields obey, for create and update alike.</summary>
 internal static class PodcastRules
 {
     public const int MaxTextLength = 255;
+    public const double MinTargetLufs = -30;
+    public const double MaxTargetLufs = -10;
     public static readonly string[] Types = ["episodic", "serial"];
 
     /// <summary>Checks every field, adding reasons to <paramref name="errors"/>; returns the values trimmed and canonical.</summary>
@@ -54,6 +58,9 @@ internal static class PodcastRules
             errors.Add("website_url", url);
         }
 
+        errors.AddIf(values.LoudnessTargetLufs is < MinTargetLufs or > MaxTargetLufs, "loudness_target_lufs",
+            $"must be between {MinTargetLufs} and {MaxTargetLufs} LUFS (podcasts commonly use -16 for stereo), or null for the default");
+
         return new PodcastValues(
             values.Title?.Trim(),
             values.Description?.Trim(),
@@ -66,7 +73,9 @@ internal static class PodcastRules
             values.Explicit ?? false,
             values.Type ?? "episodic",
             string.IsNullOrWhiteSpace(values.WebsiteUrl) ? null : values.WebsiteUrl.Trim(),
-            string.IsNullOrWhiteSpace(values.Copyright) ? null : values.Copyright.Trim());
+            string.IsNullOrWhiteSpace(values.Copyright) ? null : values.Copyright.Trim(),
+            values.NormalizeLoudness ?? true,
+            values.LoudnessTargetLufs);
     }
 
     internal static void RequiredText(string? value, string field, FieldErrors errors, int max = MaxTextLength)

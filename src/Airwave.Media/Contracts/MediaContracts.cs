@@ -9,13 +9,19 @@ public static class MediaSubjects
     public const string Episode = "episode";
 }
 
-/// <summary>Tags written into the delivered files (ID3 for MP3, iTunes atoms for AAC).</summary>
+/// <summary>
+/// What the owner knows that processing needs: the tags written into the delivered files (ID3 for MP3, iTunes atoms
+/// for AAC), the artwork to embed, and the owner's loudness preferences.
+/// </summary>
 /// <param name="CoverKey">A stored cover set (see <see cref="CoverImages"/>) to embed as the files' artwork.</param>
-public sealed record MediaTags(string? Title, string? Artist, string? Album, string? Date, string? Comment, string? CoverKey = null);
+/// <param name="Normalize">False keeps the audio's level (it is still measured and reported).</param>
+/// <param name="TargetLufs">Integrated loudness target for stereo; mono gets 3 LU less. Null: the server's defaults.</param>
+public sealed record MediaDetails(string? Title, string? Artist, string? Album, string? Date, string? Comment, string? CoverKey = null,
+    bool Normalize = true, double? TargetLufs = null);
 
 /// <summary>A finished upload: the source file is stored and processing is about to start.</summary>
 public sealed record MediaUploaded(Guid Id, DateTimeOffset OccurredAt, Guid AssetId, string SubjectKind, Guid SubjectId, long SizeBytes,
-    MediaTags Tags) : IEvent;
+    MediaDetails Details) : IEvent;
 
 /// <summary>An upload that was never finished and has been deleted.</summary>
 public sealed record MediaUploadExpired(Guid Id, DateTimeOffset OccurredAt, Guid UploadId, string SubjectKind, Guid SubjectId) : IEvent;
@@ -52,7 +58,7 @@ public interface IMediaService
 {
     /// <summary>Starts a resumable upload for a subject the caller has already checked the user may change.</summary>
     Task<UploadStart> StartUploadAsync(Guid userId, string subjectKind, Guid subjectId, long length, string? metadataHeader,
-        MediaTags tags, CancellationToken cancellationToken);
+        MediaDetails tags, CancellationToken cancellationToken);
 
     /// <summary>Null when a file of <paramref name="length"/> bytes may be uploaded, otherwise why not.</summary>
     string? UploadSizeProblem(long length);
@@ -76,7 +82,7 @@ public interface IMediaService
 
 
     /// <summary>Runs the pipeline again on the stored source; false when it is running already or has no source.</summary>
-    Task<bool> ReprocessAsync(Guid assetId, MediaTags tags, CancellationToken cancellationToken);
+    Task<bool> ReprocessAsync(Guid assetId, MediaDetails tags, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -18,7 +18,7 @@ internal sealed class MediaService(UploadService uploads, AssetStore assets, Job
     }
 
     public Task<UploadStart> StartUploadAsync(Guid userId, string subjectKind, Guid subjectId, long length, string? metadataHeader,
-        MediaTags tags, CancellationToken cancellationToken) =>
+        MediaDetails tags, CancellationToken cancellationToken) =>
         uploads.StartAsync(userId, subjectKind, subjectId, length, metadataHeader, tags, cancellationToken);
 
     public string? UploadSizeProblem(long length) => uploads.SizeProblem(length);
@@ -68,7 +68,7 @@ internal sealed class MediaService(UploadService uploads, AssetStore assets, Job
             asset.DurationMs);
     }
 
-    public async Task<bool> ReprocessAsync(Guid assetId, MediaTags tags, CancellationToken cancellationToken)
+    public async Task<bool> ReprocessAsync(Guid assetId, MediaDetails tags, CancellationToken cancellationToken)
     {
         var asset = await assets.FindAsync(assetId, cancellationToken);
         if (asset?.SourceKey is null)

@@ -28,9 +28,9 @@ internal sealed class MediaProcessingJob(
 {
     public const string Kind = "media.process";
 
-    internal sealed record JobPayload(Guid AssetId, MediaTags Tags);
+    internal sealed record JobPayload(Guid AssetId, MediaDetails Details);
 
-    public static string Payload(Guid assetId, MediaTags tags) => JsonSerializer.Serialize(new JobPayload(assetId, tags), MediaJson.Options);
+    public static string Payload(Guid assetId, MediaDetails tags) => JsonSerializer.Serialize(new JobPayload(assetId, tags), MediaJson.Options);
 
     string IJobHandler.Kind => Kind;
 
@@ -51,8 +51,8 @@ internal sealed class MediaProcessingJob(
                 await blobs.DownloadToFileAsync(asset.SourceKey!, source, cancellationToken);
             }
 
-            var cover = await CoverFileAsync(payload.Tags.CoverKey, work, cancellationToken);
-            var result = await new PodcastAudioPipeline(options.Value).RunAsync(source, cover, work, payload.Tags,
+            var cover = await CoverFileAsync(payload.Details.CoverKey, work, cancellationToken);
+            var result = await new PodcastAudioPipeline(options.Value).RunAsync(source, cover, work, payload.Details,
                 (step, percent) => context.Report(step, percent), cancellationToken);
             var renditions = new List<MediaRendition>();
             foreach (var output in result.Outputs)
@@ -144,6 +144,6 @@ internal sealed class QueueProcessingOnUpload(Database database, JobQueue jobs, 
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await jobs.EnqueueAsync(connection, null, MediaProcessingJob.Kind, @event.AssetId.ToString(),
-            MediaProcessingJob.Payload(@event.AssetId, @event.Tags), options.Value.MaxAttempts, cancellationToken);
+            MediaProcessingJob.Payload(@event.AssetId, @event.Details), options.Value.MaxAttempts, cancellationToken);
     }
 }

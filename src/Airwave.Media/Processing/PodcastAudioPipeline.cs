@@ -27,7 +27,7 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
     private const int WaveformSampleRate = 8000;
 
     /// <param name="cover">A square JPEG to embed as artwork (ID3 APIC, MP4 covr), or null.</param>
-    public async Task<PipelineResult> RunAsync(string source, string? cover, string workDirectory, MediaTags tags, Action<string, int> report,
+    public async Task<PipelineResult> RunAsync(string source, string? cover, string workDirectory, MediaDetails tags, Action<string, int> report,
         CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(workDirectory);
@@ -40,7 +40,8 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
 
         var duration = probe.Duration!.Value;
         var mono = probe.AudioStream!.Channels == 1;
-        var target = mono ? options.MonoTargetLufs : options.StereoTargetLufs;
+        // The owner's target is for stereo; mono is 3 LU quieter so both sound alike on a phone speaker (AES TD1008).
+        var target = tags.TargetLufs is { } owned ? (mono ? owned - 3 : owned) : mono ? options.MonoTargetLufs : options.StereoTargetLufs;
 
         report("measuring loudness", 2);
         var decoded = TimeSpan.Zero;
@@ -61,7 +62,7 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
 
         var input = LoudnormReport.Parse(measured.StandardError);
         // Digital silence has no loudness to correct; it is encoded as it is.
-        var normalize = options.Normalize && !input.IsSilent;
+        var normalize = options.Normalize && tags.Normalize && !input.IsSilent;
         var mp3 = Path.Combine(workDirectory, "audio.mp3");
         var aac = Path.Combine(workDirectory, "audio.m4a");
         var pcm = Path.Combine(workDirectory, "waveform.pcm");
@@ -122,7 +123,7 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
 
     /// <param name="measured">The first pass's report, or null to leave the level alone.</param>
     internal List<string> EncodeArguments(string source, string? cover, FfprobeReport probe, LoudnormReport? measured, double target, bool mono,
-        MediaTags tags, string mp3, string aac, string pcm)
+        MediaDetails tags, string mp3, string aac, string pcm)
     {
         string[] artwork = cover is null ? [] : ["-map", "1:v:0", "-c:v", "copy", "-disposition:v:0", "attached_pic"];
         var channels = mono ? "1" : "2";
@@ -168,7 +169,7 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
         return filter + ":print_format=json";
     }
 
-    private static IEnumerable<string> TagArguments(FfprobeReport probe, MediaTags tags)
+    private static IEnumerable<string> TagArguments(FfprobeReport probe, MediaDetails tags)
     {
         var values = new Dictionary<string, string?>
         {

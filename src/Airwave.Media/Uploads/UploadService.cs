@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Airwave.Media.Uploads;
 
 /// <summary>What Airwave keeps of the client's Upload-Metadata and of the owner's tags.</summary>
-internal sealed record UploadMetadata(Dictionary<string, string> Tus, MediaTags Tags)
+internal sealed record UploadMetadata(Dictionary<string, string> Tus, MediaDetails Details)
 {
     public string ToJson() => JsonSerializer.Serialize(this);
 
@@ -44,7 +44,7 @@ internal sealed class UploadService(
     public static string SourceKey(Guid uploadId) => $"sources/{uploadId:N}";
 
     public async Task<UploadStart> StartAsync(Guid userId, string subjectKind, Guid subjectId, long length, string? metadataHeader,
-        MediaTags tags, CancellationToken cancellationToken)
+        MediaDetails tags, CancellationToken cancellationToken)
     {
         if (SizeProblem(length) is { } problem)
         {
@@ -184,7 +184,7 @@ internal sealed class UploadService(
             }, cancellationToken);
             await UploadStore.CompleteAsync(connection, transaction, upload.Id, assetId, now, cancellationToken);
             await EventOutbox.AppendAsync(connection, transaction,
-                new MediaUploaded(Guid.CreateVersion7(now), now, assetId, upload.SubjectKind, upload.SubjectId, upload.Length, metadata.Tags), cancellationToken);
+                new MediaUploaded(Guid.CreateVersion7(now), now, assetId, upload.SubjectKind, upload.SubjectId, upload.Length, metadata.Details), cancellationToken);
             return 0;
         }, cancellationToken);
         outbox.Wake();

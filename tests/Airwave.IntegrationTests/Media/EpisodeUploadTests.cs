@@ -73,6 +73,33 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         id3.ShouldContain("TALB");
     }
 
+    [Fact]
+    public async Task Upload_PodcastLoudnessPreferences_TargetAndSwitchOffHonoured()
+    {
+        var owner = await server.SignUpAsync();
+        var custom = (await owner.CreatePodcastAsync("Quiet Show"))["id"]!.GetValue<string>();
+        (await owner.Http.PatchJsonAsync($"/api/v1/podcasts/{custom}", new { loudness_target_lufs = -20.0 })).Status.ShouldBe(HttpStatusCode.OK);
+        var off = (await owner.CreatePodcastAsync("Raw Show"))["id"]!.GetValue<string>();
+        (await owner.Http.PatchJsonAsync($"/api/v1/podcasts/{off}", new { normalize_loudness = false })).Body!["normalize_loudness"]!
+            .GetValue<bool>().ShouldBeFalse();
+        var refused = await owner.Http.PatchJsonAsync($"/api/v1/podcasts/{off}", new { loudness_target_lufs = -3.0 });
+        refused.ErrorsFor("loudness_target_lufs").Single().ShouldContain("between -30 and -10 LUFS");
+
+        var source = await TestMedia.AudioAsync("prefs.wav", 10, 2);
+        var customEpisode = await new TusTestClient(owner.Http).UploadAsync(custom, source);
+        var offEpisode = await new TusTestClient(owner.Http).UploadAsync(off, source);
+
+        var customStatus = await WaitForProcessingAsync(owner, customEpisode);
+        customStatus["loudness"]!["target_integrated"]!.GetValue<double>().ShouldBe(-20);
+        (await TestMedia.MeasureAsync(BlobPath(customStatus["renditions"]![0]!["key"]!.GetValue<string>()))).Integrated.ShouldBeInRange(-21, -19);
+
+        var offStatus = await WaitForProcessingAsync(owner, offEpisode);
+        var loudness = offStatus["loudness"]!;
+        loudness["normalized"]!.GetValue<bool>().ShouldBeFalse();
+        var measured = (await TestMedia.MeasureAsync(BlobPath(offStatus["renditions"]![0]!["key"]!.GetValue<string>()))).Integrated;
+        measured.ShouldBeInRange(loudness["input_integrated"]!.GetValue<double>() - 1, loudness["input_integrated"]!.GetValue<double>() + 1);
+    }
+
     [Theory]
     [InlineData("text", "not audio Airwave can read")]
     [InlineData("png", "contains no audio")]

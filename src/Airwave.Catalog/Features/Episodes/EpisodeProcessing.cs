@@ -101,8 +101,8 @@ internal static class EpisodeProcessing
             return Problems.Conflict("The episode has no uploaded audio to process; upload it first.");
         }
 
-        var tags = new MediaTags(episode.Title, podcast!.Author, podcast.Title, (episode.PublishedAt ?? now).Year.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
-            episode.CoverImageKey ?? podcast.CoverImageKey);
+        var tags = new MediaDetails(episode.Title, podcast!.Author, podcast.Title, (episode.PublishedAt ?? now).Year.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
+            episode.CoverImageKey ?? podcast.CoverImageKey, podcast.NormalizeLoudness, podcast.LoudnessTargetLufs);
         if (!await media.ReprocessAsync(assetId, tags, cancellationToken))
         {
             return Problems.Conflict("The episode's audio is being processed right now; wait for it to finish.");

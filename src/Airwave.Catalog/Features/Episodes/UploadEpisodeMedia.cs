@@ -83,8 +83,8 @@ internal static class UploadEpisodeMedia
         }
 
         episode ??= await CreateDraftAsync(podcast!, request, episodes, now, cancellationToken);
-        var tags = new MediaTags(episode.Title, podcast!.Author, podcast.Title, now.Year.ToString(CultureInfo.InvariantCulture), null,
-            episode.CoverImageKey ?? podcast.CoverImageKey);
+        var tags = new MediaDetails(episode.Title, podcast!.Author, podcast.Title, now.Year.ToString(CultureInfo.InvariantCulture), null,
+            episode.CoverImageKey ?? podcast.CoverImageKey, podcast.NormalizeLoudness, podcast.LoudnessTargetLufs);
         var started = await media.StartUploadAsync(user.UserId()!.Value, MediaSubjects.Episode, episode.Id, size,
             isTus ? http.Request.Headers["Upload-Metadata"].ToString() : null, tags, cancellationToken);
         if (started.UploadId is not { } uploadId)

@@ -18,7 +18,9 @@ internal static class CreatePodcast
         bool? Explicit,
         string? Type,
         string? WebsiteUrl,
-        string? Copyright);
+        string? Copyright,
+        bool? NormalizeLoudness,
+        double? LoudnessTargetLufs);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/podcasts", HandleAsync)
@@ -40,7 +42,7 @@ internal static class CreatePodcast
         var author = request.Author ?? user.Identity?.Name;
         var values = PodcastRules.Validate(new PodcastValues(request.Title, request.Description, author, request.OwnerName ?? author,
             request.OwnerEmail, request.Language, request.Category, request.Subcategory, request.Explicit, request.Type,
-            request.WebsiteUrl, request.Copyright), errors);
+            request.WebsiteUrl, request.Copyright, request.NormalizeLoudness, request.LoudnessTargetLufs), errors);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -63,6 +65,8 @@ internal static class CreatePodcast
             PodcastType = values.Type!,
             WebsiteUrl = values.WebsiteUrl,
             Copyright = values.Copyright,
+            NormalizeLoudness = values.NormalizeLoudness!.Value,
+            LoudnessTargetLufs = values.LoudnessTargetLufs,
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -21,7 +21,9 @@ internal static class UpdatePodcast
         Optional<bool?> Explicit,
         Optional<string?> Type,
         Optional<string?> WebsiteUrl,
-        Optional<string?> Copyright);
+        Optional<string?> Copyright,
+        Optional<bool?> NormalizeLoudness,
+        Optional<double?> LoudnessTargetLufs);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("/podcasts/{podcastId:guid}", HandleAsync)
@@ -55,7 +57,10 @@ internal static class UpdatePodcast
             request.Explicit.Or(podcast.Explicit),
             request.Type.Or(podcast.PodcastType),
             request.WebsiteUrl.Or(podcast.WebsiteUrl),
-            request.Copyright.Or(podcast.Copyright)), errors);
+            request.Copyright.Or(podcast.Copyright),
+            request.NormalizeLoudness.Or(podcast.NormalizeLoudness),
+            request.LoudnessTargetLufs.Or(podcast.LoudnessTargetLufs)), errors);
+        errors.AddIf(request.NormalizeLoudness is { IsSet: true, Value: null }, "normalize_loudness", "must be true or false");
         errors.AddIf(request.Explicit is { IsSet: true, Value: null }, "explicit", "must be true or false");
         errors.AddIf(request.Type is { IsSet: true, Value: null }, "type", "must be episodic or serial");
         if (errors.Any)
@@ -77,6 +82,8 @@ internal static class UpdatePodcast
             PodcastType = values.Type!,
             WebsiteUrl = values.WebsiteUrl,
             Copyright = values.Copyright,
+            NormalizeLoudness = values.NormalizeLoudness!.Value,
+            LoudnessTargetLufs = values.LoudnessTargetLufs,
             UpdatedAt = now,
         };
         await podcasts.UpdateAsync(updated, cancellationToken);
