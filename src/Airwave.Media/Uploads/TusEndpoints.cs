@@ -35,7 +35,7 @@ internal static class TusEndpoints
     }
 
     /// <summary>Null when the request speaks tus 1.0.0; otherwise the 412 to answer.</summary>
-    public static IResult? RequireTus(HttpContext http)
+    public static ProblemHttpResult? RequireTus(HttpContext http)
     {
         if (http.Request.Headers[TusProtocol.Resumable] == TusProtocol.Version)
         {
@@ -57,41 +57,40 @@ internal static class TusEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> HeadAsync(Guid uploadId, HttpContext http, ClaimsPrincipal user, UploadService service,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> HeadAsync(Guid uploadId, HttpContext http, UploadService service, CancellationToken cancellationToken)
     {
-        AddTusHeaders(http.Response);
-        if (RequireTus(http) is { } refused)
-        {
-            return refused;
-        }
-
-        var upload = await service.FindOwnedAsync(uploadId, user.UserId(), cancellationToken);
+        var (upload, refused) = await LoadAsync(uploadId, http, service, cancellationToken);
         if (upload is null)
         {
-            return TypedResults.NotFound();
+            // HEAD answers carry no body, so a plain 404 (or 412) says it all.
+            return refused is ProblemHttpResult { StatusCode: 412 } ? refused : TypedResults.NotFound();
         }
 
         WriteState(http.Response, upload);
         return TypedResults.Ok();
     }
 
-    private static async Task<IResult> PatchAsync(Guid uploadId, HttpContext http, ClaimsPrincipal user, UploadService service,
+    private static async Task<IResult> PatchAsync(Guid uploadId, HttpContext http, UploadService service, CancellationToken cancellationToken)
+    {
+        var (upload, refused) = await LoadAsync(uploadId, http, service, cancellationToken);
+        return upload is null ? refused! : await AppendAsync(http, service, upload, cancellationToken);
+    }
+
+    /// <summary>
+    /// What every request on an existing upload starts with: the tus headers, the version check, and the upload
+    /// itself, which only the user who started it may see.
+    /// </summary>
+    private static async Task<(UploadRow? Upload, IResult? Refused)> LoadAsync(Guid uploadId, HttpContext http, UploadService service,
         CancellationToken cancellationToken)
     {
         AddTusHeaders(http.Response);
         if (RequireTus(http) is { } refused)
         {
-            return refused;
+            return (null, refused);
         }
 
-        var upload = await service.FindOwnedAsync(uploadId, user.UserId(), cancellationToken);
-        if (upload is null)
-        {
-            return Problems.NotFound("The upload");
-        }
-
-        return await AppendAsync(http, service, upload, cancellationToken);
+        var upload = await service.FindOwnedAsync(uploadId, http.User.UserId(), cancellationToken);
+        return upload is null ? (null, Problems.NotFound("The upload")) : (upload, null);
     }
 
     /// <summary>The PATCH rules, shared with creation-with-upload.</summary>
@@ -131,19 +130,12 @@ internal static class TusEndpoints
             : TypedResults.NoContent();
     }
 
-    private static async Task<IResult> DeleteAsync(Guid uploadId, HttpContext http, ClaimsPrincipal user, UploadService service,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(Guid uploadId, HttpContext http, UploadService service, CancellationToken cancellationToken)
     {
-        AddTusHeaders(http.Response);
-        if (RequireTus(http) is { } refused)
-        {
-            return refused;
-        }
-
-        var upload = await service.FindOwnedAsync(uploadId, user.UserId(), cancellationToken);
+        var (upload, refused) = await LoadAsync(uploadId, http, service, cancellationToken);
         if (upload is null)
         {
-            return Problems.NotFound("The upload");
+            return refused!;
         }
 
         if (upload.CompletedAt is not null)

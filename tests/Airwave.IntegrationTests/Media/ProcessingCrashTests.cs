@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Airwave.IntegrationTests.Infrastructure;
 
 namespace Airwave.IntegrationTests.Media;
@@ -22,13 +21,13 @@ public sealed class ProcessingCrashTests : IDisposable
     [Fact]
     public async Task KilledMidJob_RestartedServerFinishesTheJobOnce()
     {
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         var source = await TestMedia.AudioAsync("long.wav", 20 * 60, 1);
         string episodeId;
         string token;
         using (var server = Start(port))
         {
-            using var client = await WaitUntilReadyAsync(port);
+            using var client = await ServerProcess.WaitUntilReadyAsync(port, server);
             token = await SignUpAsync(client);
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             var podcast = await client.PostJsonAsync("/api/v1/podcasts", Api.ValidPodcast());
@@ -57,7 +56,7 @@ public sealed class ProcessingCrashTests : IDisposable
 
         using (var server = Start(port))
         {
-            using var client = await WaitUntilReadyAsync(port);
+            using var client = await ServerProcess.WaitUntilReadyAsync(port, server);
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             var deadline = DateTime.UtcNow.AddSeconds(120);
             System.Text.Json.Nodes.JsonNode status;
@@ -75,24 +74,10 @@ public sealed class ProcessingCrashTests : IDisposable
         }
     }
 
-    private Process Start(int port)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { RepositoryPaths.ServerDll, "run", "--urls", $"http://127.0.0.1:{port}", "--data-dir", _dataDirectory })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["AIRWAVE_Logging__LogLevel__Default"] = "Warning";
-        // A short lease so the restarted server reclaims the dead worker's job within seconds.
-        info.Environment["AIRWAVE_Jobs__Lease"] = "00:00:04";
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private Process Start(int port) =>
+        ServerProcess.Start(["run", "--urls", $"http://127.0.0.1:{port}", "--data-dir", _dataDirectory],
+            // A short lease so the restarted server reclaims the dead worker's job within seconds.
+            new Dictionary<string, string> { ["AIRWAVE_Jobs__Lease"] = "00:00:04" });
 
     private static async Task<string> SignUpAsync(HttpClient client)
     {
@@ -100,35 +85,5 @@ public sealed class ProcessingCrashTests : IDisposable
         (await client.PostJsonAsync("/api/v1/users/register", new { email, password = Api.Password, display_name = "C", role = "creator" }))
             .Status.ShouldBe(HttpStatusCode.Created);
         return (await client.PostJsonAsync("/api/v1/auth/login", new { email, password = Api.Password })).Body!["access_token"]!.GetValue<string>();
-    }
-
-    private static async Task<HttpClient> WaitUntilReadyAsync(int port)
-    {
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                using var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
-                if (ready.IsSuccessStatusCode)
-                {
-                    return client;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("The server did not become ready.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

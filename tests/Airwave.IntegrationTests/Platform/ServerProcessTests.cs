@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Airwave.IntegrationTests.Infrastructure;
 
@@ -23,7 +22,7 @@ public sealed class ServerProcessTests : IDisposable
     [Fact]
     public async Task Run_CtrlCStopsCleanly_RestartKeepsData_CreateAdminWorks()
     {
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         var email = $"proc-{Guid.NewGuid():N}@example.com";
 
         using (var server = Start($"run --urls http://127.0.0.1:{port} --data-dir {_dataDirectory}"))
@@ -63,71 +62,15 @@ public sealed class ServerProcessTests : IDisposable
         output.ShouldContain("users");
     }
 
-    private static Process Start(string arguments, string? stdin = null)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(RepositoryPaths.ServerDll);
-        foreach (var argument in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            info.ArgumentList.Add(argument);
-        }
+    private static Process Start(string arguments, string? stdin = null) =>
+        ServerProcess.Start(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), stdin: stdin, captureOutput: true);
 
-        info.Environment["AIRWAVE_Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(info)!;
-        if (stdin is not null)
-        {
-            process.StandardInput.Write(stdin);
-        }
-
-        process.StandardInput.Close();
-        return process;
-    }
-
-    private static async Task<HttpClient> WaitUntilReadyAsync(int port, Process server)
-    {
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            server.HasExited.ShouldBeFalse(await ErrorsOf(server));
-            try
-            {
-                using var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
-                if (ready.IsSuccessStatusCode)
-                {
-                    return client;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("The server did not become ready within 60 seconds.");
-    }
+    private static Task<HttpClient> WaitUntilReadyAsync(int port, Process server) => ServerProcess.WaitUntilReadyAsync(port, server);
 
     private static async Task InterruptAsync(Process server)
     {
         kill(server.Id, SigInt).ShouldBe(0);
         await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-    }
-
-    private static async Task<string> ErrorsOf(Process process) =>
-        process.HasExited ? await process.StandardError.ReadToEndAsync() : "";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private const int SigInt = 2;

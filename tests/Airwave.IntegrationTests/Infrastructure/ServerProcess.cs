@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Airwave.IntegrationTests.Infrastructure;
+
+/// <summary>The built executable run as an operator runs it, on a free loopback port.</summary>
+public static class ServerProcess
+{
+    /// <summary>Starts <c>airwave ARGS</c>; output is drained unless <paramref name="captureOutput"/> keeps it for the test.</summary>
+    public static Process Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? stdin = null,
+        bool captureOutput = false)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(RepositoryPaths.ServerDll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["AIRWAVE_Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info)!;
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
+        process.StandardInput.Close();
+        if (!captureOutput)
+        {
+            // A server that logs into a full pipe would block; nobody reads these.
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        return process;
+    }
+
+    public static async Task<HttpClient> WaitUntilReadyAsync(int port, Process server)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            server.HasExited.ShouldBeFalse($"the server exited with code {(server.HasExited ? server.ExitCode : 0)}");
+            try
+            {
+                using var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+                if (ready.IsSuccessStatusCode)
+                {
+                    return client;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("The server did not become ready within 60 seconds.");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
