@@ -1,8 +1,6 @@
-using Airwave.Core.Http;
 using Airwave.Core.Jobs;
 using Airwave.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Airwave.Core.Events;
 
@@ -23,9 +21,7 @@ public static class PlatformSetup
         services.AddSingleton<JobWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<JobWorker>());
 
-        // Local disk is the embedded default; S3-compatible storage is chosen here when configured.
-        services.AddSingleton<IBlobStore>(provider => new LocalBlobStore(
-            Path.Combine(Path.GetFullPath(provider.GetRequiredService<IOptions<ServerOptions>>().Value.DataDirectory), "blobs")));
+        services.AddAirwaveStorage();
         return services;
     }
 }

@@ -1,13 +1,18 @@
 namespace Airwave.Core.Storage;
 
 /// <summary>
-/// Where files live: the local disk by default, S3-compatible storage in scale-out mode. Keys are relative paths
-/// such as <c>uploads/{id}</c> or <c>media/{sha256}.mp3</c>; content-addressed keys never change content, so
-/// delivery can cache them forever.
+/// Where files live: the local disk by default, S3-compatible storage in scale-out mode (see <see cref="StorageSetup"/>).
+/// Keys are relative paths such as <c>sources/{id}</c> or <c>media/{sha256}.mp3</c> (the rules are in
+/// <see cref="BlobKey"/>; every method throws <see cref="ArgumentException"/> for a key that breaks them);
+/// content-addressed keys never change content, so delivery can cache them forever.
 /// </summary>
 public interface IBlobStore
 {
-    /// <summary>Stores <paramref name="content"/> under <paramref name="key"/>, replacing what was there, atomically.</summary>
+    /// <summary>
+    /// Stores <paramref name="content"/>, read from its current position to its end, under <paramref name="key"/>,
+    /// replacing what was there, atomically: readers see the old blob or the whole new one, never a part.
+    /// The stream need not be seekable.
+    /// </summary>
     Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken);
 
     /// <summary>
@@ -19,12 +24,27 @@ public interface IBlobStore
     /// <summary>A path the blob can be read from directly, when it is on this machine's disk; otherwise null.</summary>
     string? LocalPath(string key);
 
+    /// <summary>Opens the blob for reading; <see cref="FileNotFoundException"/> when there is none under the key.</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Copies the blob to a local file, for tools that need a path (ffmpeg seeks in its input).</summary>
+    /// <summary>
+    /// Copies the blob to a local file, for tools that need a path (ffmpeg seeks in its input);
+    /// <see cref="FileNotFoundException"/> when there is none under the key.
+    /// </summary>
     Task DownloadToFileAsync(string key, string localPath, CancellationToken cancellationToken);
 
+    /// <summary>The blob's size in bytes; null when there is none under the key.</summary>
     Task<long?> LengthAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Removes the blob; a key with no blob is not an error (deleting twice is safe).</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A URL anyone holding it can read the blob from until <paramref name="lifetime"/> has passed, so clients and
+    /// a CDN can fetch media straight from object storage instead of through this server. Null when the store has
+    /// no such URLs (the local disk): the server then serves the blob itself. The URL is made without asking
+    /// the store whether the blob exists; fetching it for a missing key fails there.
+    /// </summary>
+    /// <param name="lifetime">More than zero and at most <see cref="BlobKey.MaxReadUrlLifetime"/> (what S3 signatures allow).</param>
+    Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, CancellationToken cancellationToken);
 }

@@ -2,7 +2,8 @@ namespace Airwave.Core.Storage;
 
 /// <summary>
 /// Blobs as files under <c>{DataDirectory}/blobs</c>. Writes go to a temporary file that is renamed into place,
-/// so a crash never leaves a half-written blob under its real key.
+/// so a crash never leaves a half-written blob under its real key. It has no read URLs: the server serves these
+/// files itself.
 /// </summary>
 public sealed class LocalBlobStore(string root) : IBlobStore
 {
@@ -10,11 +11,7 @@ public sealed class LocalBlobStore(string root) : IBlobStore
 
     public string PathOf(string key)
     {
-        if (string.IsNullOrWhiteSpace(key) || key.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(key))
-        {
-            throw new ArgumentException($"'{key}' is not a valid blob key.", nameof(key));
-        }
-
+        BlobKey.Validate(key);
         return Path.Combine(Root, key.Replace('/', Path.DirectorySeparatorChar));
     }
 
@@ -60,8 +57,19 @@ public sealed class LocalBlobStore(string root) : IBlobStore
         return File.Exists(path) ? path : null;
     }
 
-    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) =>
-        Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true));
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        try
+        {
+            return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true));
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            // The same answer as for a missing file in an existing folder: callers ask "is there a blob", not "which folder".
+            throw new FileNotFoundException($"There is no blob under '{key}'.", path, e);
+        }
+    }
 
     public async Task DownloadToFileAsync(string key, string localPath, CancellationToken cancellationToken)
     {
@@ -78,7 +86,19 @@ public sealed class LocalBlobStore(string root) : IBlobStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(key));
+        var path = PathOf(key);
+        if (Directory.Exists(Path.GetDirectoryName(path)))
+        {
+            File.Delete(path);
+        }
+
         return Task.CompletedTask;
+    }
+
+    public Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        BlobKey.Validate(key);
+        BlobKey.ValidateReadUrlLifetime(lifetime);
+        return Task.FromResult<Uri?>(null);
     }
 }

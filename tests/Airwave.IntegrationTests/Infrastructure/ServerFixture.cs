@@ -30,13 +30,13 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(Provider);
         await StartAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await StopAsync();
         await Database.DisposeAsync();
@@ -102,4 +102,28 @@ public sealed class SqliteServer : ServerFixture
 public sealed class PostgresServer : ServerFixture
 {
     protected override string Provider => "postgres";
+}
+
+/// <summary>The server on SQLite with its blobs in a bucket of its own on the test S3 server, under a key prefix.</summary>
+public sealed class SqliteS3Server : ServerFixture
+{
+    public const string Prefix = "airwave";
+
+    public TestS3Bucket Bucket { get; } = new();
+
+    protected override string Provider => "sqlite";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => Bucket.Settings(Prefix);
+
+    public override async Task InitializeAsync()
+    {
+        await Bucket.InitializeAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Bucket.DisposeAsync();
+    }
 }

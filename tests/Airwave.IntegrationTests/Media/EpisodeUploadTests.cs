@@ -310,7 +310,7 @@ public abstract class EpisodeUploadTests(ServerFixture server)
             ? 10 + ((bytes[6] << 21) | (bytes[7] << 14) | (bytes[8] << 7) | bytes[9]) + ((bytes[5] & 0x10) != 0 ? 10 : 0)
             : 0;
 
-    private static async Task<JsonNode> WaitForProcessingAsync(TestUser owner, string episodeId)
+    internal static async Task<JsonNode> WaitForProcessingAsync(TestUser owner, string episodeId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
