@@ -35,6 +35,7 @@ public static class MediaModule
     public static IEndpointRouteBuilder MapMediaEndpoints(this IEndpointRouteBuilder app)
     {
         TusEndpoints.Map(app);
+        DirectUploadEndpoints.Map(app);
         MediaFiles.Map(app);
         return app;
     }

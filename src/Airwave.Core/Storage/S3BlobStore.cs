@@ -12,7 +12,7 @@ namespace Airwave.Core.Storage;
 /// Content over <see cref="MultipartThreshold"/> goes up as a multipart upload from a local file, in parts that are
 /// sent a few at a time and can each be retried on their own.
 /// </summary>
-public sealed class S3BlobStore : IBlobStore, IDisposable
+public sealed class S3BlobStore : IBlobStore, IDirectUploadStore, IDisposable
 {
     public const long MultipartThreshold = 64L * 1024 * 1024;
     public const long MinimumPartSize = 16L * 1024 * 1024;
@@ -168,6 +168,54 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         });
         return new Uri(url);
     }
+
+    long IDirectUploadStore.PartSize => MinimumPartSize;
+
+    public async Task<string> StartMultipartAsync(string key, string contentType, CancellationToken cancellationToken) =>
+        (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = Bucket,
+            Key = ObjectKey(key),
+            ContentType = contentType,
+        }, cancellationToken)).UploadId;
+
+    public async Task<Uri> GetPartUploadUrlAsync(string key, string multipartId, int partNumber, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        BlobKey.ValidateReadUrlLifetime(lifetime);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new Uri(await _client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket,
+            Key = ObjectKey(key),
+            Verb = HttpVerb.PUT,
+            Protocol = _urlProtocol,
+            UploadId = multipartId,
+            PartNumber = partNumber,
+            Expires = _clock.GetUtcNow().UtcDateTime + lifetime,
+        }));
+    }
+
+    public async Task CompleteMultipartAsync(string key, string multipartId, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = Bucket,
+                Key = ObjectKey(key),
+                UploadId = multipartId,
+                PartETags = [.. parts.OrderBy(p => p.PartNumber).Select(p => new PartETag(p.PartNumber, p.ETag))],
+            }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode is System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.NotFound)
+        {
+            throw new DirectUploadRejectedException(e.Message, e);
+        }
+    }
+
+    public async Task AbortMultipartAsync(string key, string multipartId, CancellationToken cancellationToken) =>
+        await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = ObjectKey(key), UploadId = multipartId },
+            cancellationToken);
 
     public void Dispose() => _client.Dispose();
 

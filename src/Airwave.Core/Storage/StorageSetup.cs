@@ -16,6 +16,10 @@ public static class StorageSetup
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        // With S3 the same store also takes uploads straight from clients.
+        services.AddSingleton(provider => provider.GetRequiredService<IBlobStore>() is IDirectUploadStore direct
+            ? new DirectUploads(direct)
+            : new DirectUploads(null));
         services.AddSingleton<IBlobStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;

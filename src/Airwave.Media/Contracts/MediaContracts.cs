@@ -47,7 +47,16 @@ public sealed record MediaFailed(Guid Id, DateTimeOffset OccurredAt, Guid AssetI
 public sealed record CoverResult(string? CoverKey, bool Cropped, int? OriginalWidth, int? OriginalHeight, string? Problem);
 
 /// <summary>The outcome of asking to start an upload: the upload id, or why not (field → reason).</summary>
-public sealed record UploadStart(Guid? UploadId, string? Field, string? Problem);
+/// <param name="Direct">For a direct upload: where to send the parts and how to finish.</param>
+public sealed record UploadStart(Guid? UploadId, string? Field, string? Problem, DirectUpload? Direct = null);
+
+/// <summary>
+/// A direct-to-storage upload: PUT each part's bytes to its URL (part n holds bytes (n-1)×PartSize onwards), keep each
+/// response's ETag header, then POST them to <see cref="CompletePath"/>.
+/// </summary>
+public sealed record DirectUpload(long PartSize, IReadOnlyList<DirectUploadPart> Parts, string CompletePath, DateTimeOffset ExpiresAt);
+
+public sealed record DirectUploadPart(int PartNumber, string Url);
 
 /// <summary>Where processing of a subject's latest media stands.</summary>
 public sealed record MediaStatus(Guid AssetId, string State, string? Step, int Percent, string? Error, int Attempts,
@@ -57,8 +66,12 @@ public sealed record MediaStatus(Guid AssetId, string State, string? Step, int P
 public interface IMediaService
 {
     /// <summary>Starts a resumable upload for a subject the caller has already checked the user may change.</summary>
+    /// <param name="direct">Upload straight to S3-compatible storage (pre-signed multipart) instead of through tus.</param>
     Task<UploadStart> StartUploadAsync(Guid userId, string subjectKind, Guid subjectId, long length, string? metadataHeader,
-        MediaDetails tags, CancellationToken cancellationToken);
+        MediaDetails tags, bool direct, CancellationToken cancellationToken);
+
+    /// <summary>True when the storage takes uploads straight from clients (S3-compatible storage).</summary>
+    bool SupportsDirectUploads { get; }
 
     /// <summary>Null when a file of <paramref name="length"/> bytes may be uploaded, otherwise why not.</summary>
     string? UploadSizeProblem(long length);

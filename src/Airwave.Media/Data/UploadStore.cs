@@ -17,12 +17,15 @@ internal sealed record UploadRow
     public required DateTimeOffset ExpiresAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
     public Guid? AssetId { get; init; }
+
+    /// <summary>The storage's multipart upload id when the client uploads straight to S3; null for tus.</summary>
+    public string? DirectUploadId { get; init; }
 }
 
 internal sealed class UploadStore(Database database)
 {
     private const string Columns =
-        "id, owner_id, subject_kind, subject_id, length, upload_offset, metadata, created_at, expires_at, completed_at, asset_id";
+        "id, owner_id, subject_kind, subject_id, length, upload_offset, metadata, created_at, expires_at, completed_at, asset_id, direct_upload_id";
 
     public async Task InsertAsync(UploadRow upload, CancellationToken cancellationToken)
     {
@@ -30,7 +33,8 @@ internal sealed class UploadStore(Database database)
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO uploads ({Columns})
-            VALUES (@Id, @OwnerId, @SubjectKind, @SubjectId, @Length, @UploadOffset, @Metadata, @CreatedAt, @ExpiresAt, @CompletedAt, @AssetId)
+            VALUES (@Id, @OwnerId, @SubjectKind, @SubjectId, @Length, @UploadOffset, @Metadata, @CreatedAt, @ExpiresAt, @CompletedAt, @AssetId,
+                @DirectUploadId)
             """, upload, cancellationToken: cancellationToken));
     }
 

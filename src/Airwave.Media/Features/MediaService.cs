@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Airwave.Core.Data;
 using Airwave.Core.Jobs;
+using Airwave.Core.Storage;
 using Airwave.Media.Contracts;
 using Airwave.Media.Data;
 using Airwave.Media.Processing;
@@ -9,8 +10,11 @@ using Airwave.Media.Uploads;
 namespace Airwave.Media.Features;
 
 /// <summary>The Media module as owning modules see it (<see cref="IMediaService"/>).</summary>
-internal sealed class MediaService(UploadService uploads, AssetStore assets, JobQueue jobs, Database database, CoverArt covers) : IMediaService
+internal sealed class MediaService(UploadService uploads, AssetStore assets, JobQueue jobs, Database database, CoverArt covers,
+    DirectUploads direct) : IMediaService
 {
+    public bool SupportsDirectUploads => direct.Store is not null;
+
     public async Task<CoverResult> StoreCoverAsync(Stream picture, CancellationToken cancellationToken)
     {
         var result = await covers.StoreAsync(picture, cancellationToken);
@@ -18,8 +22,10 @@ internal sealed class MediaService(UploadService uploads, AssetStore assets, Job
     }
 
     public Task<UploadStart> StartUploadAsync(Guid userId, string subjectKind, Guid subjectId, long length, string? metadataHeader,
-        MediaDetails tags, CancellationToken cancellationToken) =>
-        uploads.StartAsync(userId, subjectKind, subjectId, length, metadataHeader, tags, cancellationToken);
+        MediaDetails tags, bool direct, CancellationToken cancellationToken) =>
+        direct
+            ? uploads.StartDirectAsync(userId, subjectKind, subjectId, length, tags, cancellationToken)
+            : uploads.StartAsync(userId, subjectKind, subjectId, length, metadataHeader, tags, cancellationToken);
 
     public string? UploadSizeProblem(long length) => uploads.SizeProblem(length);
 

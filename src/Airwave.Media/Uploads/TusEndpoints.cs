@@ -107,6 +107,11 @@ internal static class TusEndpoints
             return Problems.Conflict("This upload is complete; start a new one to send another file.");
         }
 
+        if (upload.DirectUploadId is not null)
+        {
+            return Problems.Conflict("This upload goes straight to storage: PUT its parts to their URLs, then POST …/complete.");
+        }
+
         if (TusProtocol.ParseLength(http.Request.Headers[TusProtocol.UploadOffset]) is not { } offset)
         {
             return Problems.Validation("Upload-Offset", "is required: the byte offset this chunk starts at");

@@ -34,6 +34,7 @@ internal sealed class UploadService(
     UploadStore uploads,
     UploadArea area,
     IBlobStore blobs,
+    DirectUploads direct,
     EventOutbox outbox,
     IOptions<MediaOptions> options,
     TimeProvider clock,
@@ -79,6 +80,84 @@ internal sealed class UploadService(
         }
 
         return new UploadStart(upload.Id, null, null);
+    }
+
+    /// <summary>
+    /// Starts an upload that goes straight to S3-compatible storage as a multipart upload with a pre-signed URL per
+    /// part; the client finishes it with <see cref="CompleteDirectAsync"/>.
+    /// </summary>
+    public async Task<UploadStart> StartDirectAsync(Guid userId, string subjectKind, Guid subjectId, long length, MediaDetails tags,
+        CancellationToken cancellationToken)
+    {
+        if (direct.Store is not { } store)
+        {
+            return new UploadStart(null, "direct", "needs S3-compatible storage (Storage:Provider = s3); upload with tus instead");
+        }
+
+        if (SizeProblem(length) is { } problem)
+        {
+            return new UploadStart(null, "upload_length", problem);
+        }
+
+        if (length == 0)
+        {
+            return new UploadStart(null, "size", "must be at least 1 byte for a direct upload");
+        }
+
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var multipartId = await store.StartMultipartAsync(SourceKey(id), "application/octet-stream", cancellationToken);
+        var upload = new UploadRow
+        {
+            Id = id,
+            OwnerId = userId,
+            SubjectKind = subjectKind,
+            SubjectId = subjectId,
+            Length = length,
+            UploadOffset = 0,
+            Metadata = new UploadMetadata([], tags).ToJson(),
+            CreatedAt = now,
+            ExpiresAt = now + options.Value.UploadExpiration,
+            DirectUploadId = multipartId,
+        };
+        await uploads.InsertAsync(upload, cancellationToken);
+        var partCount = (int)((length + store.PartSize - 1) / store.PartSize);
+        var parts = new List<DirectUploadPart>(partCount);
+        for (var part = 1; part <= partCount; part++)
+        {
+            var url = await store.GetPartUploadUrlAsync(SourceKey(id), multipartId, part, options.Value.UploadExpiration, cancellationToken);
+            parts.Add(new DirectUploadPart(part, url.ToString()));
+        }
+
+        return new UploadStart(id, null, null, new DirectUpload(store.PartSize, parts, $"/api/v1/uploads/{id}/complete", upload.ExpiresAt));
+    }
+
+    /// <summary>
+    /// Joins the parts the client stored and checks the object has exactly the announced length before the upload
+    /// counts as complete; null on success, otherwise why it was refused.
+    /// </summary>
+    public async Task<string?> CompleteDirectAsync(UploadRow upload, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken)
+    {
+        var store = direct.Store!;
+        try
+        {
+            await store.CompleteMultipartAsync(SourceKey(upload.Id), upload.DirectUploadId!, parts, cancellationToken);
+        }
+        catch (DirectUploadRejectedException e)
+        {
+            return $"the storage refused to join the parts ({e.Message}); check that every part was uploaded and its ETag sent";
+        }
+
+        var stored = await blobs.LengthAsync(SourceKey(upload.Id), cancellationToken);
+        if (stored != upload.Length)
+        {
+            await blobs.DeleteAsync(SourceKey(upload.Id), cancellationToken);
+            await uploads.DeleteAsync(upload.Id, cancellationToken);
+            return $"the parts add up to {stored} bytes but the upload announced {upload.Length}; start a new upload";
+        }
+
+        await CompleteAsync(upload with { UploadOffset = upload.Length }, cancellationToken);
+        return null;
     }
 
     public string? SizeProblem(long length) =>
@@ -214,6 +293,10 @@ internal sealed class UploadService(
             }, cancellationToken);
             File.Delete(area.PathOf(upload.Id));
             ForgetWriter(upload.Id);
+            if (upload.DirectUploadId is { } multipartId && direct.Store is { } store)
+            {
+                await store.AbortMultipartAsync(SourceKey(upload.Id), multipartId, cancellationToken);
+            }
         }
 
         if (expired.Count > 0)

@@ -228,6 +228,16 @@ public abstract class EpisodeUploadTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task DirectUpload_WithoutS3_RefusedBeforeAnythingIsCreated()
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var refused = await owner.Http.PostJsonAsync($"/api/v1/podcasts/{podcastId}/episodes/upload", new { size = 1000, direct = true });
+        refused.ErrorsFor("direct").Single().ShouldContain("S3-compatible storage");
+        (await owner.Http.GetJsonAsync($"/api/v1/podcasts/{podcastId}/episodes")).Body!["items"]!.AsArray().Count.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Options_AdvertisesVersionExtensionsAndLimits()
     {
         using var client = server.Client();

@@ -21,9 +21,11 @@ namespace Airwave.Catalog.Features.Episodes;
 /// </summary>
 internal static class UploadEpisodeMedia
 {
-    internal sealed record Request(long? Size, string? Filename, Guid? EpisodeId, string? Title);
+    /// <param name="Direct">Upload straight to S3-compatible storage in parts (pre-signed URLs) instead of with tus.</param>
+    internal sealed record Request(long? Size, string? Filename, Guid? EpisodeId, string? Title, bool? Direct = null);
 
-    internal sealed record Response(Guid UploadId, string UploadUrl, Guid EpisodeId, string TusResumable);
+    /// <param name="Direct">For a direct upload: the part URLs and the complete call; otherwise null.</param>
+    internal sealed record Response(Guid UploadId, string UploadUrl, Guid EpisodeId, string TusResumable, DirectUpload? Direct);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/podcasts/{podcastId:guid}/episodes/upload", HandleAsync)
@@ -66,6 +68,11 @@ internal static class UploadEpisodeMedia
                 : Problems.Validation("size", "is required: the size of the whole file in bytes");
         }
 
+        if (request.Direct == true && !media.SupportsDirectUploads)
+        {
+            return Problems.Validation("direct", "needs S3-compatible storage on the server (Storage:Provider = s3); upload with tus instead");
+        }
+
         if (media.UploadSizeProblem(size) is { } sizeProblem)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Upload too large", detail: $"The file {sizeProblem}.");
@@ -86,7 +93,7 @@ internal static class UploadEpisodeMedia
         var tags = new MediaDetails(episode.Title, podcast!.Author, podcast.Title, now.Year.ToString(CultureInfo.InvariantCulture), null,
             episode.CoverImageKey ?? podcast.CoverImageKey, podcast.NormalizeLoudness, podcast.LoudnessTargetLufs);
         var started = await media.StartUploadAsync(user.UserId()!.Value, MediaSubjects.Episode, episode.Id, size,
-            isTus ? http.Request.Headers["Upload-Metadata"].ToString() : null, tags, cancellationToken);
+            isTus ? http.Request.Headers["Upload-Metadata"].ToString() : null, tags, request.Direct == true, cancellationToken);
         if (started.UploadId is not { } uploadId)
         {
             return Problems.Validation(started.Field!, started.Problem!);
@@ -101,7 +108,8 @@ internal static class UploadEpisodeMedia
             return await media.AnswerCreationAsync(http, uploadId, location, cancellationToken);
         }
 
-        return TypedResults.Created(location, new Response(uploadId, location, episode.Id, "1.0.0"));
+        var direct = started.Direct is { } d ? d with { CompletePath = urls.Absolute(http.Request, d.CompletePath) } : null;
+        return TypedResults.Created(location, new Response(uploadId, location, episode.Id, "1.0.0", direct));
     }
 
     private static Request? FromTusHeaders(HttpRequest request)
