@@ -89,3 +89,5 @@ public abstract class CoverTests(ServerFixture server)
 public sealed class SqliteCoverTests(SqliteServer server) : CoverTests(server), IClassFixture<SqliteServer>;
 
 public sealed class PostgresCoverTests(PostgresServer server) : CoverTests(server), IClassFixture<PostgresServer>;
+
+public sealed class S3CoverTests(SqliteS3Server server) : CoverTests(server), IClassFixture<SqliteS3Server>;

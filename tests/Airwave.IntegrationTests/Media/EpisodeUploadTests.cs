@@ -28,7 +28,7 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         renditions.Select(r => r!["name"]!.GetValue<string>()).ShouldBe(["mp3", "aac", "waveform"]);
 
         var mp3 = renditions.Single(r => r!["name"]!.GetValue<string>() == "mp3")!;
-        var mp3Path = BlobPath(mp3["key"]!.GetValue<string>());
+        var mp3Path = await BlobFileAsync(mp3["key"]!.GetValue<string>());
         var bytes = await File.ReadAllBytesAsync(mp3Path);
         mp3["size_bytes"]!.GetValue<long>().ShouldBe(bytes.Length);
         mp3["key"]!.GetValue<string>().ShouldBe($"media/{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))}.mp3");
@@ -38,7 +38,7 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         integrated.ShouldBeInRange(-17, -15);
         truePeak.ShouldBeLessThanOrEqualTo(-0.5);
 
-        var peaks = JsonNode.Parse(await File.ReadAllTextAsync(BlobPath(renditions[2]!["key"]!.GetValue<string>())))!;
+        var peaks = JsonNode.Parse(await File.ReadAllTextAsync(await BlobFileAsync(renditions[2]!["key"]!.GetValue<string>())))!;
         peaks["peaks"]!.AsArray().Count.ShouldBe(1000);
         peaks["peaks"]!.AsArray().Max(p => p!.GetValue<double>()).ShouldBeInRange(0.1, 1.0);
 
@@ -63,7 +63,7 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         status["processed_status"]!.GetValue<string>().ShouldBe("ready", status.ToJsonString());
         status["loudness"]!["target_integrated"]!.GetValue<double>().ShouldBe(-19);
 
-        var mp3 = BlobPath(status["renditions"]![0]!["key"]!.GetValue<string>());
+        var mp3 = await BlobFileAsync(status["renditions"]![0]!["key"]!.GetValue<string>());
         var (integrated, _) = await TestMedia.MeasureAsync(mp3);
         integrated.ShouldBeInRange(-20, -18);
         var bytes = await File.ReadAllBytesAsync(mp3);
@@ -91,12 +91,12 @@ public abstract class EpisodeUploadTests(ServerFixture server)
 
         var customStatus = await WaitForProcessingAsync(owner, customEpisode);
         customStatus["loudness"]!["target_integrated"]!.GetValue<double>().ShouldBe(-20);
-        (await TestMedia.MeasureAsync(BlobPath(customStatus["renditions"]![0]!["key"]!.GetValue<string>()))).Integrated.ShouldBeInRange(-21, -19);
+        (await TestMedia.MeasureAsync(await BlobFileAsync(customStatus["renditions"]![0]!["key"]!.GetValue<string>()))).Integrated.ShouldBeInRange(-21, -19);
 
         var offStatus = await WaitForProcessingAsync(owner, offEpisode);
         var loudness = offStatus["loudness"]!;
         loudness["normalized"]!.GetValue<bool>().ShouldBeFalse();
-        var measured = (await TestMedia.MeasureAsync(BlobPath(offStatus["renditions"]![0]!["key"]!.GetValue<string>()))).Integrated;
+        var measured = (await TestMedia.MeasureAsync(await BlobFileAsync(offStatus["renditions"]![0]!["key"]!.GetValue<string>()))).Integrated;
         measured.ShouldBeInRange(loudness["input_integrated"]!.GetValue<double>() - 1, loudness["input_integrated"]!.GetValue<double>() + 1);
     }
 
@@ -228,16 +228,6 @@ public abstract class EpisodeUploadTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task DirectUpload_WithoutS3_RefusedBeforeAnythingIsCreated()
-    {
-        var owner = await server.SignUpAsync();
-        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
-        var refused = await owner.Http.PostJsonAsync($"/api/v1/podcasts/{podcastId}/episodes/upload", new { size = 1000, direct = true });
-        refused.ErrorsFor("direct").Single().ShouldContain("S3-compatible storage");
-        (await owner.Http.GetJsonAsync($"/api/v1/podcasts/{podcastId}/episodes")).Body!["items"]!.AsArray().Count.ShouldBe(0);
-    }
-
-    [Fact]
     public async Task Options_AdvertisesVersionExtensionsAndLimits()
     {
         using var client = server.Client();
@@ -313,7 +303,13 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         state.ShouldBe("awaiting_upload");
     }
 
-    private string BlobPath(string key) => Path.Combine(server.DataDirectory, "blobs", key);
+    /// <summary>A local copy of a stored blob, whichever storage the server uses.</summary>
+    private async Task<string> BlobFileAsync(string key)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"airwave-blob-{Guid.NewGuid():N}{Path.GetExtension(key)}");
+        await server.Services.GetRequiredService<Airwave.Core.Storage.IBlobStore>().DownloadToFileAsync(key, path, CancellationToken.None);
+        return path;
+    }
 
     private static long Id3Length(byte[] bytes) =>
         bytes.Length >= 10 && bytes[0] == 'I' && bytes[1] == 'D' && bytes[2] == '3'
@@ -340,3 +336,20 @@ public abstract class EpisodeUploadTests(ServerFixture server)
 public sealed class SqliteEpisodeUploadTests(SqliteServer server) : EpisodeUploadTests(server), IClassFixture<SqliteServer>;
 
 public sealed class PostgresEpisodeUploadTests(PostgresServer server) : EpisodeUploadTests(server), IClassFixture<PostgresServer>;
+
+/// <summary>Everything above again with S3-compatible storage (s3rver) instead of the local disk.</summary>
+public sealed class S3EpisodeUploadTests(SqliteS3Server server) : EpisodeUploadTests(server), IClassFixture<SqliteS3Server>;
+
+/// <summary>Direct-to-storage uploads are an S3 feature; with local storage the server says so.</summary>
+public sealed class LocalStorageUploadTests(SqliteServer server) : IClassFixture<SqliteServer>
+{
+    [Fact]
+    public async Task DirectUpload_WithoutS3_RefusedBeforeAnythingIsCreated()
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var refused = await owner.Http.PostJsonAsync($"/api/v1/podcasts/{podcastId}/episodes/upload", new { size = 1000, direct = true });
+        refused.ErrorsFor("direct").Single().ShouldContain("S3-compatible storage");
+        (await owner.Http.GetJsonAsync($"/api/v1/podcasts/{podcastId}/episodes")).Body!["items"]!.AsArray().Count.ShouldBe(0);
+    }
+}
