@@ -60,7 +60,14 @@ public sealed record DirectUploadPart(int PartNumber, string Url);
 
 /// <summary>Where processing of a subject's latest media stands.</summary>
 public sealed record MediaStatus(Guid AssetId, string State, string? Step, int Percent, string? Error, int Attempts,
-    DateTimeOffset UpdatedAt, LoudnessReport? Loudness, IReadOnlyList<MediaRendition> Renditions, long? DurationMs);
+    DateTimeOffset UpdatedAt, LoudnessReport? Loudness, IReadOnlyList<MediaRendition> Renditions, long? DurationMs, MediaSource? Source);
+
+/// <summary>What probing found in the uploaded file (before processing).</summary>
+public sealed record MediaSource(string Format, string? Codec, long? BitRate, int? SampleRate, int? Channels, long DurationMs,
+    IReadOnlyDictionary<string, string> Tags, bool HasCoverArt, IReadOnlyList<MediaChapter> Chapters);
+
+/// <summary>A chapter found in the source, in milliseconds from the start.</summary>
+public sealed record MediaChapter(long StartMs, long EndMs, string? Title);
 
 /// <summary>What owning modules may ask of Media.</summary>
 public interface IMediaService

@@ -71,7 +71,8 @@ internal sealed class MediaService(UploadService uploads, AssetStore assets, Job
             Later(asset.UpdatedAt, job?.UpdatedAt),
             asset.Loudness is null ? null : JsonSerializer.Deserialize<LoudnessReport>(asset.Loudness, MediaJson.Options),
             asset.Renditions is null ? [] : JsonSerializer.Deserialize<List<MediaRendition>>(asset.Renditions, MediaJson.Options)!,
-            asset.DurationMs);
+            asset.DurationMs,
+            asset.Probe is null ? null : JsonSerializer.Deserialize<MediaSource>(asset.Probe, MediaJson.Options));
     }
 
     public async Task<bool> ReprocessAsync(Guid assetId, MediaDetails tags, CancellationToken cancellationToken)

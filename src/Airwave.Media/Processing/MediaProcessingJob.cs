@@ -71,7 +71,7 @@ internal sealed class MediaProcessingJob(
                     Status = AssetStore.Ready,
                     Error = null,
                     DurationMs = result.DurationMs,
-                    Probe = JsonSerializer.Serialize(result.Probe, MediaJson.Options),
+                    Probe = JsonSerializer.Serialize(Describe(result.Probe, result.DurationMs), MediaJson.Options),
                     Loudness = JsonSerializer.Serialize(result.Loudness, MediaJson.Options),
                     Renditions = JsonSerializer.Serialize(renditions, MediaJson.Options),
                     UpdatedAt = now,
@@ -90,6 +90,17 @@ internal sealed class MediaProcessingJob(
             Directory.Delete(work, recursive: true);
         }
     }
+
+    private static MediaSource Describe(Ffmpeg.FfprobeReport probe, long durationMs) => new(
+        string.Join(",", probe.FormatNames),
+        probe.AudioStream?.CodecName,
+        probe.AudioStream?.BitRate ?? probe.BitRate,
+        probe.AudioStream?.SampleRate,
+        probe.AudioStream?.Channels,
+        durationMs,
+        probe.Tags.All.ToDictionary(t => t.Key.ToLowerInvariant(), t => t.Value),
+        probe.HasCoverArt,
+        [.. probe.Chapters.Select(c => new MediaChapter((long)c.Start.TotalMilliseconds, (long)c.End.TotalMilliseconds, c.Title))]);
 
     /// <summary>The 1400 px render of the cover to embed (Apple's recommended embedded size), or null.</summary>
     private async Task<string?> CoverFileAsync(string? coverKey, string work, CancellationToken cancellationToken)

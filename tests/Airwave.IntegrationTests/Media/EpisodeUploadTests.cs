@@ -67,6 +67,11 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         var (integrated, _) = await TestMedia.MeasureAsync(mp3);
         integrated.ShouldBeInRange(-20, -18);
         var bytes = await File.ReadAllBytesAsync(mp3);
+        var found = status["source"]!;
+        found["codec"]!.GetValue<string>().ShouldBe("mp3");
+        found["channels"]!.GetValue<int>().ShouldBe(1);
+        found["tags"]!["title"]!.GetValue<string>().ShouldBe("Source title");
+        found["chapters"]!.AsArray().Select(c => c!["title"]!.GetValue<string>()).ShouldBe(["Intro", "Main"]);
         var id3 = System.Text.Encoding.ASCII.GetString(bytes, 0, (int)Id3Length(bytes));
         id3.ShouldContain("CHAP");
         id3.ShouldContain("APIC");

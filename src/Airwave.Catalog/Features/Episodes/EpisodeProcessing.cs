@@ -15,7 +15,7 @@ namespace Airwave.Catalog.Features.Episodes;
 internal static class EpisodeProcessing
 {
     internal sealed record Status(Guid EpisodeId, string ProcessedStatus, string? Step, int Percent, string? Error, int Attempts,
-        LoudnessReport? Loudness, IReadOnlyList<MediaRendition> Renditions, long? DurationMs, DateTimeOffset UpdatedAt);
+        LoudnessReport? Loudness, IReadOnlyList<MediaRendition> Renditions, long? DurationMs, MediaSource? Source, DateTimeOffset UpdatedAt);
 
     public static void Map(IEndpointRouteBuilder api)
     {
@@ -119,11 +119,12 @@ internal static class EpisodeProcessing
         // Uploading: the asset (if any) belongs to an earlier upload, so the episode's own state is what counts.
         if (asset is null || episode.ProcessedStatus is ProcessedStatus.Uploading or ProcessedStatus.AwaitingUpload)
         {
-            return new Status(episode.Id, episode.ProcessedStatus, null, 0, episode.ProcessingError, 0, null, [], episode.DurationMs, episode.UpdatedAt);
+            return new Status(episode.Id, episode.ProcessedStatus, null, 0, episode.ProcessingError, 0, null, [], episode.DurationMs, null,
+                episode.UpdatedAt);
         }
 
         return new Status(episode.Id, episode.ProcessedStatus, asset.Step, episode.ProcessedStatus == ProcessedStatus.Ready ? 100 : asset.Percent,
             episode.ProcessingError ?? asset.Error, asset.Attempts, asset.Loudness, asset.Renditions, asset.DurationMs ?? episode.DurationMs,
-            asset.UpdatedAt > episode.UpdatedAt ? asset.UpdatedAt : episode.UpdatedAt);
+            asset.Source, asset.UpdatedAt > episode.UpdatedAt ? asset.UpdatedAt : episode.UpdatedAt);
     }
 }
