@@ -3,6 +3,7 @@ using Airwave.Accounts.Auth;
 using Airwave.Accounts.Contracts;
 using Airwave.Accounts.Data;
 using Airwave.Accounts.Features.Users;
+using Airwave.Core.Options;
 using Airwave.Accounts.Features.ApiTokens;
 using Airwave.Accounts.Features.SignIn;
 using Microsoft.AspNetCore.Authentication;
@@ -21,10 +22,8 @@ public static class AccountsModule
 
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
-        services.AddOptions<AccountsOptions>()
-            .BindConfiguration(AccountsOptions.Section)
-            .Validate(o => !o.Validate().Any(), "Invalid Accounts settings")
-            .ValidateOnStart();
+        services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AccountsOptions>>(new RulesValidator<AccountsOptions>(o => o.Validate()));
         services.AddSingleton<UserStore>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ApiTokenStore>();

@@ -19,7 +19,7 @@ public static class CatalogModule
         services.AddEventHandler<MediaUploaded, EpisodeMediaEvents>();
         services.AddEventHandler<MediaProcessed, EpisodeMediaEvents>();
         services.AddEventHandler<MediaFailed, EpisodeMediaEvents>();
-        services.AddEventHandler<MediaUploadExpired, EpisodeMediaEvents>();
+        services.AddEventHandler<MediaUploadAbandoned, EpisodeMediaEvents>();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using Airwave.Core.Events;
 using Airwave.Core.Jobs;
+using Airwave.Core.Options;
 using Airwave.Media.Contracts;
 using Airwave.Media.Data;
 using Airwave.Media.Features;
@@ -15,10 +16,8 @@ public static class MediaModule
 {
     public static IServiceCollection AddMedia(this IServiceCollection services)
     {
-        services.AddOptions<MediaOptions>()
-            .BindConfiguration(MediaOptions.Section)
-            .Validate(o => !o.Validate().Any(), "Invalid Media settings")
-            .ValidateOnStart();
+        services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MediaOptions>>(new RulesValidator<MediaOptions>(o => o.Validate()));
         services.AddSingleton(provider => new UploadArea(
             Path.Combine(Path.GetFullPath(provider.GetRequiredService<IOptions<ServerOptions>>().Value.DataDirectory), "uploads")));
         services.AddSingleton<UploadStore>();

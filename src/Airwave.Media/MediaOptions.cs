@@ -39,9 +39,10 @@ public sealed class MediaOptions
             yield return "Media:MaxUploadBytes must be positive.";
         }
 
-        if (UploadExpiration < TimeSpan.FromMinutes(1))
+        // Direct uploads sign their part URLs for this long, and signed URLs live at most 7 days.
+        if (UploadExpiration < TimeSpan.FromMinutes(1) || UploadExpiration > TimeSpan.FromDays(7))
         {
-            yield return "Media:UploadExpiration must be at least a minute.";
+            yield return $"Media:UploadExpiration is {UploadExpiration}; it must be between one minute and 7 days (write a day as 1.00:00:00).";
         }
 
         if (TruePeakLimit is > 0 or < -9 || StereoTargetLufs is > -5 or < -70 || MonoTargetLufs is > -5 or < -70)

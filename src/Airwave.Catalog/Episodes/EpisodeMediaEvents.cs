@@ -8,8 +8,8 @@ namespace Airwave.Catalog.Episodes;
 /// Keeps an episode's processed_status in step with its media. Each handler is idempotent (it sets a state, it
 /// does not toggle one) and ignores reports about an asset the episode no longer points at.
 /// </summary>
-internal sealed class EpisodeMediaEvents(EpisodeStore episodes, TimeProvider clock) :
-    IEventHandler<MediaUploaded>, IEventHandler<MediaProcessed>, IEventHandler<MediaFailed>, IEventHandler<MediaUploadExpired>
+internal sealed class EpisodeMediaEvents(EpisodeStore episodes, IMediaService media, TimeProvider clock) :
+    IEventHandler<MediaUploaded>, IEventHandler<MediaProcessed>, IEventHandler<MediaFailed>, IEventHandler<MediaUploadAbandoned>
 {
     public async Task HandleAsync(MediaUploaded @event, CancellationToken cancellationToken)
     {
@@ -39,13 +39,21 @@ internal sealed class EpisodeMediaEvents(EpisodeStore episodes, TimeProvider clo
         }
     }
 
-    public async Task HandleAsync(MediaUploadExpired @event, CancellationToken cancellationToken)
+    public async Task HandleAsync(MediaUploadAbandoned @event, CancellationToken cancellationToken)
     {
         if (@event.SubjectKind == MediaSubjects.Episode && await episodes.FindAsync(@event.SubjectId, cancellationToken) is
             { ProcessedStatus: ProcessedStatus.Uploading } episode)
         {
-            var status = episode.MediaAssetId is null ? ProcessedStatus.AwaitingUpload : ProcessedStatus.Ready;
-            await episodes.SetMediaStateAsync(episode.Id, null, status, null, null, null, null, clock.GetUtcNow(), cancellationToken);
+            // Back to where the episode's previous media stands (if it had any).
+            var previous = episode.MediaAssetId is { } assetId ? await media.GetStatusAsync(assetId, cancellationToken) : null;
+            var (status, error) = previous?.State switch
+            {
+                "ready" => (ProcessedStatus.Ready, null),
+                "failed" => (ProcessedStatus.Failed, previous.Error),
+                null => (ProcessedStatus.AwaitingUpload, (string?)null),
+                _ => (ProcessedStatus.Processing, null),
+            };
+            await episodes.SetMediaStateAsync(episode.Id, null, status, error, null, null, null, clock.GetUtcNow(), cancellationToken);
         }
     }
 }

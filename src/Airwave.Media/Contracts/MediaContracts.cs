@@ -23,8 +23,8 @@ public sealed record MediaDetails(string? Title, string? Artist, string? Album, 
 public sealed record MediaUploaded(Guid Id, DateTimeOffset OccurredAt, Guid AssetId, string SubjectKind, Guid SubjectId, long SizeBytes,
     MediaDetails Details) : IEvent;
 
-/// <summary>An upload that was never finished and has been deleted.</summary>
-public sealed record MediaUploadExpired(Guid Id, DateTimeOffset OccurredAt, Guid UploadId, string SubjectKind, Guid SubjectId) : IEvent;
+/// <summary>An upload that will never finish: it expired, was terminated, or its parts did not add up.</summary>
+public sealed record MediaUploadAbandoned(Guid Id, DateTimeOffset OccurredAt, Guid UploadId, string SubjectKind, Guid SubjectId) : IEvent;
 
 /// <summary>One file the pipeline produced.</summary>
 /// <param name="Name">"mp3" (the primary enclosure), "aac", "waveform".</param>
@@ -32,9 +32,9 @@ public sealed record MediaUploadExpired(Guid Id, DateTimeOffset OccurredAt, Guid
 /// <param name="HeaderBytes">For MP3: the length of the ID3 tag before the audio (analytics needs it).</param>
 public sealed record MediaRendition(string Name, string Key, string ContentType, long SizeBytes, string Sha256, int? BitrateKbps, long? HeaderBytes);
 
-/// <summary>Loudness before and after normalisation (EBU R128).</summary>
-public sealed record LoudnessReport(double InputIntegrated, double InputTruePeak, double InputRange, double OutputIntegrated,
-    double OutputTruePeak, double TargetIntegrated, double TargetTruePeak, bool Normalized);
+/// <summary>Loudness before and after normalisation (EBU R128); null where there is nothing to measure (silence).</summary>
+public sealed record LoudnessReport(double? InputIntegrated, double? InputTruePeak, double? InputRange, double? OutputIntegrated,
+    double? OutputTruePeak, double TargetIntegrated, double TargetTruePeak, bool Normalized);
 
 /// <summary>Processing succeeded: every rendition is stored.</summary>
 public sealed record MediaProcessed(Guid Id, DateTimeOffset OccurredAt, Guid AssetId, string SubjectKind, Guid SubjectId, long DurationMs,

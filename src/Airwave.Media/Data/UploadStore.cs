@@ -60,12 +60,6 @@ internal sealed class UploadStore(Database database)
             "UPDATE uploads SET completed_at = @now, asset_id = @assetId WHERE id = @id",
             new { id, assetId, now }, transaction, cancellationToken: cancellationToken));
 
-    public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM uploads WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-    }
-
     public async Task<IReadOnlyList<UploadRow>> ExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

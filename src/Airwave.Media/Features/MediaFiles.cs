@@ -5,7 +5,7 @@ namespace Airwave.Media.Features;
 
 /// <summary>
 /// <c>GET /media/covers/…</c>: serves cover renders. Their keys are content-addressed, so responses are cacheable
-/// forever (immutable) with a strong ETag, and ranges and conditional requests are honoured. Episode audio
+/// forever (immutable) with a strong ETag; from local disk, ranges and conditional requests are honoured. Episode audio
 /// delivery (signed URLs, the delivery log) is a separate feature of its own.
 /// </summary>
 internal static class MediaFiles

@@ -11,7 +11,7 @@ namespace Airwave.Media.Features;
 
 /// <summary>The Media module as owning modules see it (<see cref="IMediaService"/>).</summary>
 internal sealed class MediaService(UploadService uploads, AssetStore assets, JobQueue jobs, Database database, CoverArt covers,
-    DirectUploads direct) : IMediaService
+    DirectUploads direct, Microsoft.Extensions.Options.IOptions<MediaOptions> options, TimeProvider clock) : IMediaService
 {
     public bool SupportsDirectUploads => direct.Store is not null;
 
@@ -87,14 +87,14 @@ internal sealed class MediaService(UploadService uploads, AssetStore assets, Job
         {
             var payload = MediaProcessingJob.Payload(assetId, tags);
             var requeued = await jobs.RequeueAsync(connection, transaction, MediaProcessingJob.Kind, assetId.ToString(), payload, cancellationToken)
-                || await jobs.EnqueueAsync(connection, transaction, MediaProcessingJob.Kind, assetId.ToString(), payload, 3, cancellationToken);
+                || await jobs.EnqueueAsync(connection, transaction, MediaProcessingJob.Kind, assetId.ToString(), payload, options.Value.MaxAttempts, cancellationToken);
             if (requeued)
             {
                 await AssetStore.UpdateResultAsync(connection, transaction, asset with
                 {
                     Status = AssetStore.Processing,
                     Error = null,
-                    UpdatedAt = DateTimeOffset.UtcNow,
+                    UpdatedAt = clock.GetUtcNow(),
                 }, cancellationToken);
             }
 

@@ -82,7 +82,7 @@ internal sealed class MediaProcessingJob(
                 return 0;
             }, cancellationToken);
             outbox.Wake();
-            logger.LogInformation("Processed {AssetId}: {Duration} ms, loudness {Input:F1} → {Output:F1} LUFS", asset.Id, result.DurationMs,
+            logger.LogInformation("Processed {AssetId}: {Duration} ms, loudness {Input} → {Output} LUFS", asset.Id, result.DurationMs,
                 result.Loudness.InputIntegrated, result.Loudness.OutputIntegrated);
         }
         finally

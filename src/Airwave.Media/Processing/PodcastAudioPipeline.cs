@@ -76,8 +76,8 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
 
         report("finishing", 96);
         var output = normalize ? LoudnormReport.Parse(encoded.StandardError) : input;
-        var loudness = new LoudnessReport(input.InputI, input.InputTp, input.InputLra,
-            normalize ? output.OutputI : input.InputI, normalize ? output.OutputTp : input.InputTp,
+        var loudness = new LoudnessReport(Finite(input.InputI), Finite(input.InputTp), Finite(input.InputLra),
+            Finite(normalize ? output.OutputI : input.InputI), Finite(normalize ? output.OutputTp : input.InputTp),
             target, options.TruePeakLimit, normalize);
         var peaks = Path.Combine(workDirectory, "waveform.json");
         await WriteWaveformAsync(pcm, peaks, cancellationToken);
@@ -92,6 +92,9 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
         report("finishing", 100);
         return new PipelineResult(probe, (long)duration.TotalMilliseconds, loudness, outputs);
     }
+
+    // Silence measures -inf, which JSON cannot carry and which means "nothing to measure".
+    private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 2) : null;
 
     public static async Task<FfprobeReport> ProbeAsync(string source, CancellationToken cancellationToken)
     {

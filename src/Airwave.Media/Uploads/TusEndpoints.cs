@@ -1,5 +1,6 @@
 using Airwave.Media.Contracts;
 using Airwave.Media.Data;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Airwave.Media.Uploads;
@@ -105,6 +106,12 @@ internal static class TusEndpoints
         if (upload.CompletedAt is not null)
         {
             return Problems.Conflict("This upload is complete; start a new one to send another file.");
+        }
+
+        if (upload.ExpiresAt <= http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Upload expired",
+                detail: "This upload expired before it was finished; start a new one.");
         }
 
         if (upload.DirectUploadId is not null)

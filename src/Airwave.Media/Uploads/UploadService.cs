@@ -152,7 +152,7 @@ internal sealed class UploadService(
         if (stored != upload.Length)
         {
             await blobs.DeleteAsync(SourceKey(upload.Id), cancellationToken);
-            await uploads.DeleteAsync(upload.Id, cancellationToken);
+            await AbandonAsync(upload with { DirectUploadId = null }, cancellationToken);
             return $"the parts add up to {stored} bytes but the upload announced {upload.Length}; start a new upload";
         }
 
@@ -270,12 +270,7 @@ internal sealed class UploadService(
         logger.LogInformation("Upload {UploadId} complete ({Bytes} bytes); asset {AssetId} queued", upload.Id, upload.Length, assetId);
     }
 
-    public async Task TerminateAsync(UploadRow upload, CancellationToken cancellationToken)
-    {
-        await uploads.DeleteAsync(upload.Id, cancellationToken);
-        File.Delete(area.PathOf(upload.Id));
-        ForgetWriter(upload.Id);
-    }
+    public Task TerminateAsync(UploadRow upload, CancellationToken cancellationToken) => AbandonAsync(upload, cancellationToken);
 
     /// <summary>Deletes uploads that were never finished in time and tells their owners.</summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken)
@@ -283,28 +278,33 @@ internal sealed class UploadService(
         var expired = await uploads.ExpiredAsync(clock.GetUtcNow(), cancellationToken);
         foreach (var upload in expired)
         {
-            var now = clock.GetUtcNow();
-            await database.InTransactionAsync(async (connection, transaction) =>
-            {
-                await EventOutbox.AppendAsync(connection, transaction,
-                    new MediaUploadExpired(Guid.CreateVersion7(now), now, upload.Id, upload.SubjectKind, upload.SubjectId), cancellationToken);
-                await Dapper.SqlMapper.ExecuteAsync(connection, "DELETE FROM uploads WHERE id = @Id", new { upload.Id }, transaction);
-                return 0;
-            }, cancellationToken);
-            File.Delete(area.PathOf(upload.Id));
-            ForgetWriter(upload.Id);
-            if (upload.DirectUploadId is { } multipartId && direct.Store is { } store)
-            {
-                await store.AbortMultipartAsync(SourceKey(upload.Id), multipartId, cancellationToken);
-            }
-        }
-
-        if (expired.Count > 0)
-        {
-            outbox.Wake();
+            await AbandonAsync(upload, cancellationToken);
         }
 
         return expired.Count;
+    }
+
+    /// <summary>
+    /// Removes an upload that will not finish (row, partial file, parts stored directly) and tells its owner, in the
+    /// same transaction as the delete, so the owner's record never stays "uploading".
+    /// </summary>
+    private async Task AbandonAsync(UploadRow upload, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            await EventOutbox.AppendAsync(connection, transaction,
+                new MediaUploadAbandoned(Guid.CreateVersion7(now), now, upload.Id, upload.SubjectKind, upload.SubjectId), cancellationToken);
+            await Dapper.SqlMapper.ExecuteAsync(connection, "DELETE FROM uploads WHERE id = @Id", new { upload.Id }, transaction);
+            return 0;
+        }, cancellationToken);
+        outbox.Wake();
+        File.Delete(area.PathOf(upload.Id));
+        ForgetWriter(upload.Id);
+        if (upload.DirectUploadId is { } multipartId && direct.Store is { } store)
+        {
+            await store.AbortMultipartAsync(SourceKey(upload.Id), multipartId, cancellationToken);
+        }
     }
 
     private async Task<(long Written, byte[] Digest, bool Overflow)> WriteChunkAsync(UploadRow upload, long remaining, Stream body,

@@ -47,6 +47,10 @@ public static class TestMedia
         return (int.Parse(output[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(output[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    public static Task<string> SilenceAsync(string name, int seconds) =>
+        FfmpegAsync(name, "-f", "lavfi", "-i", $"anullsrc=channel_layout=stereo:sample_rate=44100", "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-c:a pcm_s16le");
+
     public static async Task<string> PngAsync(string name) =>
         await FfmpegAsync(name, "-f", "lavfi", "-i", "color=c=red:s=64x64", "-frames:v", "1", "-f image2");
 

@@ -105,6 +105,59 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         measured.ShouldBeInRange(loudness["input_integrated"]!.GetValue<double>() - 1, loudness["input_integrated"]!.GetValue<double>() + 1);
     }
 
+    [Fact]
+    public async Task Upload_Silence_ReadyWithoutNormalising()
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var episodeId = await new TusTestClient(owner.Http).UploadAsync(podcastId, await TestMedia.SilenceAsync($"silence-{Guid.NewGuid():N}.wav", 5));
+        var status = await WaitForProcessingAsync(owner, episodeId);
+        status["processed_status"]!.GetValue<string>().ShouldBe("ready", status.ToJsonString());
+        status["loudness"]!["normalized"]!.GetValue<bool>().ShouldBeFalse();
+        status["loudness"]!["input_integrated"].ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Start_BadRequests_NamedAndNothingCreated()
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var path = $"/api/v1/podcasts/{podcastId}/episodes/upload";
+        (await owner.Http.PostJsonAsync(path, new { size = -5 })).ErrorsFor("size").Single().ShouldBe("must be 0 or more bytes");
+        (await owner.Http.PostJsonAsync(path, new { filename = "x.mp3" })).ErrorsFor("size").Single().ShouldStartWith("is required");
+        (await owner.Http.PostRawAsync(path, "size=5", "application/x-www-form-urlencoded")).ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
+        using var oldTus = new HttpRequestMessage(HttpMethod.Post, path);
+        oldTus.Headers.Add("Tus-Resumable", "0.2.2");
+        oldTus.Headers.Add("Upload-Length", "100");
+        using (var refused = await owner.Http.SendAsync(oldTus))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.PreconditionFailed);
+        }
+
+        (await owner.Http.GetJsonAsync($"/api/v1/podcasts/{podcastId}/episodes")).Body!["items"]!.AsArray().Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Terminate_EpisodeAwaitsUploadAgain_ExpiredUploadRefusesChunks()
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var tus = new TusTestClient(owner.Http);
+        using var created = await tus.CreateAsync(podcastId, 1000);
+        var episodeId = created.Headers.GetValues("Airwave-Episode-Id").Single();
+        using var terminate = new HttpRequestMessage(HttpMethod.Delete, created.Headers.Location);
+        terminate.Headers.Add("Tus-Resumable", "1.0.0");
+        (await owner.Http.SendAsync(terminate)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await WaitForStateAsync(owner, episodeId, "awaiting_upload");
+
+        using var second = await tus.CreateAsync(podcastId, 1000, TusTestClient.Metadata(("episodeId", episodeId)));
+        second.Headers.GetValues("Airwave-Episode-Id").Single().ShouldBe(episodeId);
+        await server.ExecuteSqlAsync("UPDATE uploads SET expires_at = @past WHERE id = @id",
+            new { past = DateTimeOffset.UtcNow.AddMinutes(-1), id = Guid.Parse(second.Headers.Location!.Segments[^1]) });
+        using var late = await tus.PatchAsync(second.Headers.Location!, 0, new byte[10]);
+        late.StatusCode.ShouldBe(HttpStatusCode.Gone);
+    }
+
     [Theory]
     [InlineData("text", "not audio Airwave can read")]
     [InlineData("png", "contains no audio")]
@@ -320,6 +373,19 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         bytes.Length >= 10 && bytes[0] == 'I' && bytes[1] == 'D' && bytes[2] == '3'
             ? 10 + ((bytes[6] << 21) | (bytes[7] << 14) | (bytes[8] << 7) | bytes[9]) + ((bytes[5] & 0x10) != 0 ? 10 : 0)
             : 0;
+
+    private static async Task WaitForStateAsync(TestUser owner, string episodeId, string expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string state;
+        do
+        {
+            await Task.Delay(100);
+            state = (await owner.Http.GetJsonAsync($"/api/v1/episodes/{episodeId}")).Body!["processed_status"]!.GetValue<string>();
+        }
+        while (state != expected && DateTime.UtcNow < deadline);
+        state.ShouldBe(expected);
+    }
 
     internal static async Task<JsonNode> WaitForProcessingAsync(TestUser owner, string episodeId)
     {

@@ -32,7 +32,7 @@ internal static class EpisodeProcessing
         EpisodeStore episodes, IMediaService media, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
-        if (user.DenyChange(podcast, episode, clock.GetUtcNow()) is { } denied)
+        if (DenyStatus(user, podcast, episode, clock.GetUtcNow()) is { } denied)
         {
             return denied;
         }
@@ -44,7 +44,7 @@ internal static class EpisodeProcessing
         IMediaService media, IOptions<JsonOptions> json, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
-        if (user.DenyChange(podcast, episode, clock.GetUtcNow()) is { } denied)
+        if (DenyStatus(user, podcast, episode, clock.GetUtcNow()) is { } denied)
         {
             await denied.ExecuteAsync(http);
             return;
@@ -112,6 +112,12 @@ internal static class EpisodeProcessing
         var updated = (await episodes.FindAsync(episodeId, cancellationToken))!;
         return TypedResults.Accepted($"/api/v1/episodes/{episodeId}/processing", await DescribeAsync(updated, media, cancellationToken));
     }
+
+    /// <summary>Processing details are the owner's business: others get 404, or 403 for an episode they can see.</summary>
+    private static ProblemHttpResult? DenyStatus(ClaimsPrincipal user, PodcastRow? podcast, EpisodeRow? episode, DateTimeOffset now) =>
+        user.DenyChange(podcast, episode, now) is not { } denied ? null
+        : denied.StatusCode == StatusCodes.Status403Forbidden ? Problems.Forbidden("Only the podcast's owner can see how its episodes are processed.")
+        : denied;
 
     private static async Task<Status> DescribeAsync(EpisodeRow episode, IMediaService media, CancellationToken cancellationToken)
     {

@@ -46,6 +46,18 @@ internal static class UploadEpisodeMedia
         }
 
         var isTus = http.Request.Headers.ContainsKey("Tus-Resumable");
+        if (isTus && http.Request.Headers["Tus-Resumable"] != "1.0.0")
+        {
+            http.Response.Headers["Tus-Version"] = "1.0.0";
+            return TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "Unsupported tus version",
+                detail: "Send Tus-Resumable: 1.0.0.");
+        }
+
+        if (!isTus && http.Request.ContentLength > 0 && !http.Request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: "Start an upload with a tus creation request (Tus-Resumable, Upload-Length) or a JSON body.");
+        }
         Request? request;
         try
         {
@@ -53,7 +65,8 @@ internal static class UploadEpisodeMedia
         }
         catch (JsonException e)
         {
-            return Problems.Validation(e.Path is { Length: > 2 } path ? path[2..] : "body", "is not valid JSON of the expected shape");
+            return Problems.Validation(e.Path is { Length: > 2 } path ? path[2..] : "body",
+                e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "is not a known field" : "is not valid JSON or has the wrong type");
         }
 
         if (request is null)
@@ -71,6 +84,11 @@ internal static class UploadEpisodeMedia
         if (request.Direct == true && !media.SupportsDirectUploads)
         {
             return Problems.Validation("direct", "needs S3-compatible storage on the server (Storage:Provider = s3); upload with tus instead");
+        }
+
+        if (size < 0 || (size == 0 && request.Direct == true))
+        {
+            return Problems.Validation(isTus ? "Upload-Length" : "size", size < 0 ? "must be 0 or more bytes" : "must be at least 1 byte for a direct upload");
         }
 
         if (media.UploadSizeProblem(size) is { } sizeProblem)
