@@ -6,6 +6,12 @@ var root = new RootCommand("Airwave: self-hostable podcast, video and music host
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());
+root.Subcommands.Add(MediaCommand.Create());
 
-// The server handles Ctrl-C itself (graceful shutdown), so the parser must not also intercept it.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+// The server handles Ctrl-C itself (graceful shutdown), and `media process` stops ffmpeg on it, so the parser must
+// not also intercept it.
+var parse = root.Parse(args);
+var exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+// Usage errors (unknown verb or option, missing or invalid argument) exit 2, as in most Unix tools, so scripts can
+// tell them from a verb's own failure (1).
+return parse.Errors.Count > 0 ? 2 : exitCode;

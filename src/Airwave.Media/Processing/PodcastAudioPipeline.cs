@@ -21,7 +21,9 @@ internal sealed record PipelineResult(FfprobeReport Probe, long DurationMs, Loud
 /// linear) and writes the MP3 enclosure, the AAC alternate and the waveform samples from a single decode.
 /// Runs on local files only, so the CLI can use it without a server; the job wraps it with storage and events.
 /// </summary>
-internal sealed class PodcastAudioPipeline(MediaOptions options)
+/// <param name="onCommand">Told the program and arguments of every external tool just before it starts (the CLI
+/// prints them so the same work can be reproduced, or benchmarked, with bare ffmpeg).</param>
+internal sealed class PodcastAudioPipeline(MediaOptions options, Action<string, IReadOnlyList<string>>? onCommand = null)
 {
     public const int WaveformPoints = 1000;
     private const int WaveformSampleRate = 8000;
@@ -32,35 +34,18 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
     {
         Directory.CreateDirectory(workDirectory);
         report("probing", 0);
-        var probe = await ProbeAsync(source, cancellationToken);
-        if (AudioValidation.Problem(probe, options.MaxDuration) is { } problem)
+        var probe = await ProbeAsync(source, cancellationToken, onCommand);
+        if (Rejection(probe) is { } problem)
         {
             throw new PermanentJobFailureException(problem);
         }
 
         var duration = probe.Duration!.Value;
         var mono = probe.AudioStream!.Channels == 1;
-        // The owner's target is for stereo; mono is 3 LU quieter so both sound alike on a phone speaker (AES TD1008).
-        var target = tags.TargetLufs is { } owned ? (mono ? owned - 3 : owned) : mono ? options.MonoTargetLufs : options.StereoTargetLufs;
+        var target = TargetFor(probe, tags.TargetLufs);
 
         report("measuring loudness", 2);
-        var decoded = TimeSpan.Zero;
-        var measured = await RunFfmpegAsync(MeasureArguments(source, target), duration, (p, outTime) =>
-        {
-            decoded = outTime > decoded ? outTime : decoded;
-            report("measuring loudness", 2 + (p * 43 / 100));
-        }, cancellationToken);
-        if (!measured.Succeeded)
-        {
-            throw new PermanentJobFailureException(AudioValidation.Undecodable(measured.ErrorTail(3)));
-        }
-
-        if (AudioValidation.TruncationProblem(duration, decoded) is { } truncated)
-        {
-            throw new PermanentJobFailureException(truncated);
-        }
-
-        var input = LoudnormReport.Parse(measured.StandardError);
+        var input = await MeasureAsync(source, probe, target, percent => report("measuring loudness", 2 + (percent * 43 / 100)), cancellationToken);
         // Digital silence has no loudness to correct; it is encoded as it is.
         var normalize = options.Normalize && tags.Normalize && !input.IsSilent;
         var mp3 = Path.Combine(workDirectory, "audio.mp3");
@@ -96,7 +81,54 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
     // Silence measures -inf, which JSON cannot carry and which means "nothing to measure".
     private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 2) : null;
 
-    public static async Task<FfprobeReport> ProbeAsync(string source, CancellationToken cancellationToken)
+    /// <summary>Null when the probed file is audio this profile accepts; otherwise the reason, in the creator's words.</summary>
+    public string? Rejection(FfprobeReport probe) => AudioValidation.Problem(probe, options.MaxDuration);
+
+    /// <summary>
+    /// The integrated loudness the profile aims at. The owner's target is for stereo; mono is 3 LU quieter so both
+    /// sound alike on a phone speaker (AES TD1008). Without one, the server's mono and stereo targets.
+    /// </summary>
+    public double TargetFor(FfprobeReport probe, double? ownerTarget = null)
+    {
+        var mono = probe.AudioStream?.Channels == 1;
+        return ownerTarget is { } owned ? (mono ? owned - 3 : owned) : mono ? options.MonoTargetLufs : options.StereoTargetLufs;
+    }
+
+    /// <summary>
+    /// The first pass: decodes the whole of an accepted file and measures its loudness. Throws
+    /// <see cref="PermanentJobFailureException"/> when the audio cannot be decoded to the end or stops well before
+    /// the length its header promised.
+    /// </summary>
+    /// <param name="onPercent">Receives how much of the file (0–100) has been measured.</param>
+    public async Task<LoudnormReport> MeasureAsync(string source, FfprobeReport probe, double target, Action<int> onPercent,
+        CancellationToken cancellationToken)
+    {
+        var duration = probe.Duration!.Value;
+        var decoded = TimeSpan.Zero;
+        var measured = await RunFfmpegAsync(MeasureArguments(source, target), duration, (p, outTime) =>
+        {
+            decoded = outTime > decoded ? outTime : decoded;
+            onPercent(p);
+        }, cancellationToken);
+        if (!measured.Succeeded)
+        {
+            throw new PermanentJobFailureException(AudioValidation.Undecodable(measured.ErrorTail(3)));
+        }
+
+        if (AudioValidation.TruncationProblem(duration, decoded) is { } truncated)
+        {
+            throw new PermanentJobFailureException(truncated);
+        }
+
+        return LoudnormReport.Parse(measured.StandardError);
+    }
+
+    /// <summary>
+    /// Runs ffprobe on <paramref name="source"/>. Throws <see cref="PermanentJobFailureException"/>, with the reason
+    /// for the creator, when the file is empty or ffprobe cannot read it at all.
+    /// </summary>
+    public static async Task<FfprobeReport> ProbeAsync(string source, CancellationToken cancellationToken,
+        Action<string, IReadOnlyList<string>>? onCommand = null)
     {
         var size = new FileInfo(source).Length;
         if (size == 0)
@@ -105,8 +137,9 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
         }
 
         var json = new System.Text.StringBuilder();
-        var result = await ProcessRunner.RunAsync("ffprobe",
-            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", source],
+        List<string> arguments = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", source];
+        onCommand?.Invoke("ffprobe", arguments);
+        var result = await ProcessRunner.RunAsync("ffprobe", arguments,
             TimeSpan.FromMinutes(2), onStdoutLine: line => json.AppendLine(line), cancellationToken: cancellationToken);
         if (!result.Succeeded)
         {
@@ -198,6 +231,7 @@ internal sealed class PodcastAudioPipeline(MediaOptions options)
         CancellationToken cancellationToken)
     {
         var progress = new FfmpegProgress();
+        onCommand?.Invoke("ffmpeg", arguments);
         return await ProcessRunner.RunAsync("ffmpeg", arguments, options.ToolTimeout, onStdoutLine: line =>
         {
             if (progress.TryConsume(line, out var update))

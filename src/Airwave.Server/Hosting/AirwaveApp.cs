@@ -28,10 +28,7 @@ internal static class AirwaveApp
             EnvironmentName = Environment.GetEnvironmentVariable(EnvironmentPrefix + "ENVIRONMENT") ?? Environments.Production,
         });
         builder.Configuration.Sources.Clear();
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
-            .AddEnvironmentVariables(EnvironmentPrefix)
-            .AddInMemoryCollection(overrides);
+        AddSources(builder.Configuration, overrides);
         builder.Logging.ClearProviders();
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o =>
@@ -77,6 +74,19 @@ internal static class AirwaveApp
         app.MapMediaEndpoints();
         return app;
     }
+
+    /// <summary>
+    /// The configuration alone, for verbs that need settings but no server (<c>airwave media</c>): the same sources
+    /// in the same order as <see cref="Build"/>.
+    /// </summary>
+    public static IConfiguration LoadConfiguration(IReadOnlyDictionary<string, string?> overrides) =>
+        AddSources(new ConfigurationBuilder(), overrides).Build();
+
+    private static IConfigurationBuilder AddSources(IConfigurationBuilder configuration, IReadOnlyDictionary<string, string?> overrides) =>
+        configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(overrides);
 
     /// <summary>Applies pending migrations when configured to (embedded mode); scale-out runs `airwave migrate`.</summary>
     public static async Task MigrateIfConfiguredAsync(WebApplication app, CancellationToken cancellationToken)

@@ -46,7 +46,22 @@ public sealed class TusJsClientTests(SqliteServer server) : IClassFixture<Sqlite
 
         url.ShouldNotBeNull();
         episodeId.ShouldNotBeNull();
-        var offset = await new TusTestClient(owner.Http).OffsetAsync(new Uri(url));
+        // The chunk that was in flight when the client died is still being stored (the server keeps what arrived):
+        // wait until the offset stops moving, or the resumed client may start after a later offset than this one.
+        var tus = new TusTestClient(owner.Http);
+        var offset = await tus.OffsetAsync(new Uri(url));
+        for (var settled = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < settled;)
+        {
+            await Task.Delay(300);
+            var again = await tus.OffsetAsync(new Uri(url));
+            if (again == offset)
+            {
+                break;
+            }
+
+            offset = again;
+        }
+
         offset.ShouldNotBeNull();
         offset.Value.ShouldBeGreaterThan(0);
         offset.Value.ShouldBeLessThan(new FileInfo(file).Length);
