@@ -33,8 +33,12 @@ public sealed record MediaUploadAbandoned(Guid Id, DateTimeOffset OccurredAt, Gu
 public sealed record MediaRendition(string Name, string Key, string ContentType, long SizeBytes, string Sha256, int? BitrateKbps, long? HeaderBytes);
 
 /// <summary>Loudness before and after normalisation (EBU R128); null where there is nothing to measure (silence).</summary>
+/// <param name="Mode">
+/// "linear" (one gain for the whole file, the dynamics untouched), "dynamic" (loudnorm adjusted the gain over time
+/// because a single gain would have pushed the peaks past the limit), or "none".
+/// </param>
 public sealed record LoudnessReport(double? InputIntegrated, double? InputTruePeak, double? InputRange, double? OutputIntegrated,
-    double? OutputTruePeak, double TargetIntegrated, double TargetTruePeak, bool Normalized);
+    double? OutputTruePeak, double TargetIntegrated, double TargetTruePeak, bool Normalized, string Mode = "none");
 
 /// <summary>Processing succeeded: every rendition is stored.</summary>
 public sealed record MediaProcessed(Guid Id, DateTimeOffset OccurredAt, Guid AssetId, string SubjectKind, Guid SubjectId, long DurationMs,

@@ -63,7 +63,7 @@ internal sealed class PodcastAudioPipeline(MediaOptions options, Action<string, 
         var output = normalize ? LoudnormReport.Parse(encoded.StandardError) : input;
         var loudness = new LoudnessReport(Finite(input.InputI), Finite(input.InputTp), Finite(input.InputLra),
             Finite(normalize ? output.OutputI : input.InputI), Finite(normalize ? output.OutputTp : input.InputTp),
-            target, options.TruePeakLimit, normalize);
+            target, options.TruePeakLimit, normalize, normalize ? (output.IsLinear ? "linear" : "dynamic") : "none");
         var peaks = Path.Combine(workDirectory, "waveform.json");
         await WriteWaveformAsync(pcm, peaks, cancellationToken);
         File.Delete(pcm);

@@ -197,7 +197,7 @@ internal sealed class UploadService(
                 limit.MaxRequestBodySize = null;
             }
 
-            var (written, digest, overflow) = await WriteChunkAsync(upload, remaining, http.Request.Body, cancellationToken);
+            var (written, digest, overflow) = await WriteChunkAsync(upload, remaining, http.Request.Body, hash: checksum is not null, cancellationToken);
             if (overflow)
             {
                 Truncate(upload);
@@ -307,10 +307,11 @@ internal sealed class UploadService(
         }
     }
 
-    private async Task<(long Written, byte[] Digest, bool Overflow)> WriteChunkAsync(UploadRow upload, long remaining, Stream body,
+    /// <param name="hash">Compute the chunk's SHA-1 (only when the client sent Upload-Checksum: it costs CPU per byte).</param>
+    private async Task<(long Written, byte[] Digest, bool Overflow)> WriteChunkAsync(UploadRow upload, long remaining, Stream body, bool hash,
         CancellationToken cancellationToken)
     {
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        using var sha1 = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA1) : null;
         long written = 0;
         var overflow = false;
         await using (var file = new FileStream(area.PathOf(upload.Id), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 81920, useAsync: true))
@@ -331,7 +332,7 @@ internal sealed class UploadService(
                     }
 
                     await file.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None);
-                    sha1.AppendData(buffer, 0, read);
+                    sha1?.AppendData(buffer, 0, read);
                     written += read;
                 }
             }
@@ -346,7 +347,7 @@ internal sealed class UploadService(
             file.Flush(flushToDisk: true);
         }
 
-        return (written, sha1.GetHashAndReset(), overflow);
+        return (written, sha1?.GetHashAndReset() ?? [], overflow);
     }
 
     private void Truncate(UploadRow upload)

@@ -24,6 +24,7 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         var loudness = status["loudness"]!;
         loudness["target_integrated"]!.GetValue<double>().ShouldBe(-16);
         loudness["normalized"]!.GetValue<bool>().ShouldBeTrue();
+        loudness["mode"]!.GetValue<string>().ShouldBeOneOf("linear", "dynamic");
         var renditions = status["renditions"]!.AsArray();
         renditions.Select(r => r!["name"]!.GetValue<string>()).ShouldBe(["mp3", "aac", "waveform"]);
 
@@ -114,6 +115,7 @@ public abstract class EpisodeUploadTests(ServerFixture server)
         var status = await WaitForProcessingAsync(owner, episodeId);
         status["processed_status"]!.GetValue<string>().ShouldBe("ready", status.ToJsonString());
         status["loudness"]!["normalized"]!.GetValue<bool>().ShouldBeFalse();
+        status["loudness"]!["mode"]!.GetValue<string>().ShouldBe("none");
         status["loudness"]!["input_integrated"].ShouldBeNull();
     }
 
