@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Airwave.IntegrationTests.Infrastructure;
 
@@ -74,10 +75,18 @@ public static class ServerProcess
         throw new TimeoutException("The server did not become ready within 60 seconds.");
     }
 
+    /// <summary>Sends SIGINT, as Ctrl-C in a terminal does.</summary>
+    public static void Interrupt(Process process) => kill(process.Id, SigInt).ShouldBe(0);
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    private const int SigInt = 2;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Airwave.Core.Jobs;
@@ -200,7 +199,7 @@ public sealed class MediaCommandTests : IDisposable
         }
 
         ToolsUsing(file).ShouldNotBeEmpty("ffmpeg should be encoding now");
-        kill(process.Id, SigInt).ShouldBe(0);
+        ServerProcess.Interrupt(process);
         var rest = await process.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -261,28 +260,5 @@ public sealed class MediaCommandTests : IDisposable
         return new CliResult(process.ExitCode, await output, await errors);
     }
 
-    private static Process Start(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(RepositoryPaths.ServerDll);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        return process;
-    }
-
-    private const int SigInt = 2;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
+    private static Process Start(params string[] arguments) => ServerProcess.Start(arguments, captureOutput: true);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Runtime.InteropServices;
 using Airwave.IntegrationTests.Infrastructure;
 
 namespace Airwave.IntegrationTests.Platform;
@@ -69,12 +68,7 @@ public sealed class ServerProcessTests : IDisposable
 
     private static async Task InterruptAsync(Process server)
     {
-        kill(server.Id, SigInt).ShouldBe(0);
+        ServerProcess.Interrupt(server);
         await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
-
-    private const int SigInt = 2;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 }
