@@ -43,6 +43,8 @@ public static class CatalogModule
         UploadEpisodeMedia.Map(episodes);
         Covers.Map(app.MapGroup("/api/v1"));
         EpisodeProcessing.Map(episodes);
+        EpisodeAudio.Map(episodes);
+        Features.Feeds.GetRssFeed.Map(app);
         return app;
     }
 }

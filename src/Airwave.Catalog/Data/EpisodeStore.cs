@@ -74,6 +74,18 @@ internal sealed class EpisodeStore(Database database)
             """, episode, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Everything a feed lists: published, not in the future, with processed audio; newest first.</summary>
+    public async Task<IReadOnlyList<EpisodeRow>> ListLiveAsync(Guid podcastId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return [.. await connection.QueryAsync<EpisodeRow>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM episodes
+            WHERE podcast_id = @podcastId AND published_at IS NOT NULL AND published_at <= @now AND processed_status = 'ready'
+            ORDER BY published_at DESC, id DESC
+            """, new { podcastId, now }, cancellationToken: cancellationToken))];
+    }
+
     /// <summary>
     /// Records what the media pipeline reports. With <paramref name="onlyForAsset"/>, only when the episode still
     /// points at that asset: a report about an older upload must not overwrite a newer one.

@@ -6,6 +6,7 @@ using Airwave.Media;
 using Airwave.Core.Http;
 using Airwave.Core.Time;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -49,6 +50,14 @@ internal static class AirwaveApp
         services.AddAirwaveHttp();
         services.AddAirwaveDatabase();
         services.AddAirwaveOpenApi();
+        // Feeds and JSON compress well; audio is already compressed and is left alone.
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/rss+xml", "application/problem+json"]);
+        });
         // Cookie sign-in encrypts with these keys; keeping them on disk keeps people signed in across restarts.
         services.AddDataProtection()
             .SetApplicationName("Airwave")
@@ -59,6 +68,7 @@ internal static class AirwaveApp
         services.AddCatalog();
 
         var app = builder.Build();
+        app.UseResponseCompression();
         app.UseAirwaveProblems();
         app.UseRouting();
         app.UseRateLimiter();

@@ -46,7 +46,7 @@ internal sealed record PodcastResponse(
         row.Copyright,
         Covers.Urls(row.CoverImageKey, urls, request)?["3000"],
         Covers.Urls(row.CoverImageKey, urls, request),
-        urls.Absolute(request, $"/rss/{row.Id}"),
+        urls.Absolute(request, Feeds.GetRssFeed.PathOf(row.Id)),
         row.NormalizeLoudness,
         row.LoudnessTargetLufs,
         row.IsPublicAt(now) ? "published" : "draft",
