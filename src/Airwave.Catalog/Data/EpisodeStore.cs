@@ -19,6 +19,9 @@ internal sealed record EpisodeRow
     public long? FileSizeBytes { get; init; }
     public required string ProcessedStatus { get; init; }
     public Guid? MediaAssetId { get; init; }
+
+    /// <summary>The asset the episode delivers: its last successfully processed media (may lag <see cref="MediaAssetId"/>).</summary>
+    public Guid? LiveAssetId { get; init; }
     public string? CoverImageKey { get; init; }
     public string? ProcessingError { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -32,7 +35,7 @@ internal sealed class EpisodeStore(Database database)
 {
     private const string Columns =
         "id, podcast_id, guid, title, description, season_number, episode_number, episode_type, explicit, published_at, " +
-        "duration_ms, file_size_bytes, processed_status, processing_error, media_asset_id, cover_image_key, created_at, updated_at";
+        "duration_ms, file_size_bytes, processed_status, processing_error, media_asset_id, live_asset_id, cover_image_key, created_at, updated_at";
 
     /// <summary>Inserts the episode; false when its guid is already used in this podcast.</summary>
     public async Task<bool> TryInsertAsync(EpisodeRow episode, CancellationToken cancellationToken)
@@ -44,7 +47,7 @@ internal sealed class EpisodeStore(Database database)
                 $"""
                 INSERT INTO episodes ({Columns})
                 VALUES (@Id, @PodcastId, @Guid, @Title, @Description, @SeasonNumber, @EpisodeNumber, @EpisodeType, @Explicit,
-                    @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @MediaAssetId, @CoverImageKey, @CreatedAt, @UpdatedAt)
+                    @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @MediaAssetId, @LiveAssetId, @CoverImageKey, @CreatedAt, @UpdatedAt)
                 """, episode, cancellationToken: cancellationToken));
             return true;
         }
@@ -74,14 +77,17 @@ internal sealed class EpisodeStore(Database database)
             """, episode, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Everything a feed lists: published, not in the future, with processed audio; newest first.</summary>
+    /// <summary>
+    /// Everything a feed lists: published, not in the future, with delivered audio (a live asset, even while newer
+    /// media is processed); newest first.
+    /// </summary>
     public async Task<IReadOnlyList<EpisodeRow>> ListLiveAsync(Guid podcastId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return [.. await connection.QueryAsync<EpisodeRow>(new CommandDefinition(
             $"""
             SELECT {Columns} FROM episodes
-            WHERE podcast_id = @podcastId AND published_at IS NOT NULL AND published_at <= @now AND processed_status = 'ready'
+            WHERE podcast_id = @podcastId AND published_at IS NOT NULL AND published_at <= @now AND live_asset_id IS NOT NULL
             ORDER BY published_at DESC, id DESC
             """, new { podcastId, now }, cancellationToken: cancellationToken))];
     }
@@ -101,6 +107,15 @@ internal sealed class EpisodeStore(Database database)
                 duration_ms = COALESCE(@durationMs, duration_ms), file_size_bytes = COALESCE(@fileSizeBytes, file_size_bytes), updated_at = @now
             WHERE id = @id {guard}
             """, new { id, onlyForAsset, status, error, assetId, durationMs, fileSizeBytes, now }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>Makes <paramref name="assetId"/> the delivered media, if it is still the episode's newest.</summary>
+    public async Task GoLiveAsync(Guid id, Guid assetId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE episodes SET live_asset_id = @assetId, updated_at = @now WHERE id = @id AND media_asset_id = @assetId",
+            new { id, assetId, now }, cancellationToken: cancellationToken));
     }
 
     public async Task SetCoverAsync(Guid id, string coverKey, DateTimeOffset now, CancellationToken cancellationToken)

@@ -27,6 +27,7 @@ internal sealed class EpisodeMediaEvents(EpisodeStore episodes, IMediaService me
             var enclosure = @event.Renditions.Single(r => r.Name == "mp3");
             await episodes.SetMediaStateAsync(@event.SubjectId, @event.AssetId, ProcessedStatus.Ready, null, null, @event.DurationMs,
                 enclosure.SizeBytes, clock.GetUtcNow(), cancellationToken);
+            await episodes.GoLiveAsync(@event.SubjectId, @event.AssetId, clock.GetUtcNow(), cancellationToken);
         }
     }
 

@@ -83,6 +83,33 @@ public abstract class RssFeedTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Feed_PublishedEpisodeWithFailedNewUpload_KeepsDeliveringItsAudio()
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        await owner.Http.PostJsonAsync($"/api/v1/podcasts/{podcastId}/publish", null);
+        var episodeId = await new TusTestClient(owner.Http).UploadAsync(podcastId, await TestMedia.AudioAsync("keep.wav", 3, 1));
+        (await EpisodeUploadTests.WaitForProcessingAsync(owner, episodeId))["processed_status"]!.GetValue<string>().ShouldBe("ready");
+        await owner.Http.PostJsonAsync($"/api/v1/episodes/{episodeId}/publish", null);
+        using var anonymous = server.Client();
+        var before = XDocument.Parse(await anonymous.GetStringAsync(new Uri($"/rss/{podcastId}", UriKind.Relative)));
+        var enclosure = before.Descendants("enclosure").Single().Attribute("length")!.Value;
+
+        // The creator replaces the audio with something that is not audio: processing fails, the old audio stays live.
+        var bad = await File.ReadAllBytesAsync(await TestMedia.TextAsAsync($"replacement-{Guid.NewGuid():N}.mp3"));
+        var tus = new TusTestClient(owner.Http);
+        using var created = await tus.CreateAsync(podcastId, bad.Length, TusTestClient.Metadata(("episodeId", episodeId)));
+        (await tus.PatchAsync(created.Headers.Location!, 0, bad)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await EpisodeUploadTests.WaitForProcessingAsync(owner, episodeId))["processed_status"]!.GetValue<string>().ShouldBe("failed");
+
+        var after = XDocument.Parse(await anonymous.GetStringAsync(new Uri($"/rss/{podcastId}", UriKind.Relative)));
+        after.Descendants("enclosure").Single().Attribute("length")!.Value.ShouldBe(enclosure);
+        using var audio = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Head, after.Descendants("enclosure").Single().Attribute("url")!.Value));
+        audio.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await owner.Http.GetJsonAsync($"/api/v1/episodes/{episodeId}")).Body!["audio_url"].ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task Feed_ConditionalRequests_304_AndCompressed()
     {
         var owner = await server.SignUpAsync();

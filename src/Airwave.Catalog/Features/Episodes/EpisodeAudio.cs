@@ -1,5 +1,4 @@
 using Airwave.Catalog.Data;
-using Airwave.Catalog.Episodes;
 using Airwave.Media.Contracts;
 
 namespace Airwave.Catalog.Features.Episodes;
@@ -28,9 +27,7 @@ internal static class EpisodeAudio
             return Problems.NotFound("The episode");
         }
 
-        var status = episode!.ProcessedStatus == ProcessedStatus.Ready && episode.MediaAssetId is { } assetId
-            ? await media.GetStatusAsync(assetId, cancellationToken)
-            : null;
+        var status = episode!.LiveAssetId is { } assetId ? await media.GetStatusAsync(assetId, cancellationToken) : null;
         if (status?.Renditions.FirstOrDefault(r => r.Name == "mp3") is not { } mp3)
         {
             return Problems.NotFound("The episode's audio");

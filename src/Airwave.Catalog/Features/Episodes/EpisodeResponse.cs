@@ -47,7 +47,7 @@ internal sealed record EpisodeResponse(
         row.PublishedAt,
         row.DurationMs,
         row.FileSizeBytes,
-        row.ProcessedStatus == Catalog.Episodes.ProcessedStatus.Ready ? urls.Absolute(request, EpisodeAudio.PathOf(row.Id)) : null,
+        row.LiveAssetId is null ? null : urls.Absolute(request, EpisodeAudio.PathOf(row.Id)),
         Covers.Urls(row.CoverImageKey, urls, request)?["3000"],
         Covers.Urls(row.CoverImageKey, urls, request),
         row.ProcessedStatus,

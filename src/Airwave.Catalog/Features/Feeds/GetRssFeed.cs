@@ -88,7 +88,7 @@ internal static class GetRssFeed
     private static async Task<FeedItem?> ItemAsync(EpisodeRow row, PodcastRow podcast, IMediaService media, PublicUrls urls, HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var status = row.MediaAssetId is { } assetId ? await media.GetStatusAsync(assetId, cancellationToken) : null;
+        var status = row.LiveAssetId is { } assetId ? await media.GetStatusAsync(assetId, cancellationToken) : null;
         var mp3 = status?.Renditions.FirstOrDefault(r => r.Name == "mp3");
         if (mp3 is null)
         {
