@@ -38,6 +38,12 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string AnyOf(string column, string parameter);
 
+    /// <summary>
+    /// Ids as the value for an <see cref="AnyOf"/> parameter. Dapper's type handlers do not reach the elements of a
+    /// list, so SQLite gets the text form its id columns hold and PostgreSQL a uuid array.
+    /// </summary>
+    public abstract System.Collections.IEnumerable IdList(IEnumerable<Guid> ids);
+
     /// <summary>Appended to the sub-select that picks a job to claim, so concurrent workers skip each other's rows.</summary>
     public abstract string SkipLockedClause { get; }
 
@@ -74,6 +80,8 @@ public abstract class SqlDialect
 
         public override string AnyOf(string column, string parameter) => $"{column} IN @{parameter}";
 
+        public override System.Collections.IEnumerable IdList(IEnumerable<Guid> ids) => ids.Select(id => id.ToString("D")).ToArray();
+
         // SQLite runs one writer at a time: the claiming UPDATE is atomic without row locks.
         public override string SkipLockedClause => "";
     }
@@ -100,5 +108,7 @@ public abstract class SqlDialect
         public override string SkipLockedClause => "FOR UPDATE SKIP LOCKED";
 
         public override string AnyOf(string column, string parameter) => $"{column} = ANY(@{parameter})";
+
+        public override System.Collections.IEnumerable IdList(IEnumerable<Guid> ids) => ids.ToArray();
     }
 }

@@ -98,6 +98,10 @@ public interface IMediaService
 
     Task<MediaStatus?> GetStatusAsync(Guid assetId, CancellationToken cancellationToken);
 
+    /// <summary>The stored renditions of each asset (one query for a whole feed); assets without any are left out.</summary>
+    Task<IReadOnlyDictionary<Guid, IReadOnlyList<MediaRendition>>> GetRenditionsAsync(IReadOnlyCollection<Guid> assetIds,
+        CancellationToken cancellationToken);
+
     /// <summary>
     /// Validates a cover picture by its content (JPEG or PNG, at least 1400 px), crops it to a square and stores
     /// renders at every cover size; the result names the stored set or says why the picture was refused.

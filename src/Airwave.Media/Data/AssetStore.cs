@@ -22,6 +22,13 @@ internal sealed record AssetRow
     public required DateTimeOffset UpdatedAt { get; init; }
 }
 
+/// <summary>Just an asset's renditions (Dapper applies the id type handler to properties, not to tuple items).</summary>
+internal sealed record RenditionsRow
+{
+    public required Guid Id { get; init; }
+    public string? Renditions { get; init; }
+}
+
 internal sealed class AssetStore(Database database)
 {
     public const string Processing = "processing";
@@ -44,6 +51,21 @@ internal sealed class AssetStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<AssetRow>(new CommandDefinition(
             $"SELECT {Columns} FROM media_assets WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The rendition lists of several assets in one query (null for assets not processed yet).</summary>
+    public async Task<IReadOnlyDictionary<Guid, string?>> RenditionsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return new Dictionary<Guid, string?>();
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RenditionsRow>(new CommandDefinition(
+            $"SELECT id, renditions FROM media_assets WHERE {database.Dialect.AnyOf("id", "ids")}",
+            new { ids = database.Dialect.IdList(ids) }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Id, r => r.Renditions);
     }
 
     public static async Task UpdateResultAsync(DbConnection connection, DbTransaction? transaction, AssetRow asset, CancellationToken cancellationToken) =>

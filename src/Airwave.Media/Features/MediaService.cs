@@ -75,6 +75,12 @@ internal sealed class MediaService(UploadService uploads, AssetStore assets, Job
             asset.Probe is null ? null : JsonSerializer.Deserialize<MediaSource>(asset.Probe, MediaJson.Options));
     }
 
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<MediaRendition>>> GetRenditionsAsync(IReadOnlyCollection<Guid> assetIds,
+        CancellationToken cancellationToken) =>
+        (await assets.RenditionsAsync(assetIds, cancellationToken))
+            .Where(a => a.Value is not null)
+            .ToDictionary(a => a.Key, a => (IReadOnlyList<MediaRendition>)JsonSerializer.Deserialize<List<MediaRendition>>(a.Value!, MediaJson.Options)!);
+
     public async Task<bool> ReprocessAsync(Guid assetId, MediaDetails tags, CancellationToken cancellationToken)
     {
         var asset = await assets.FindAsync(assetId, cancellationToken);

@@ -59,18 +59,7 @@ internal sealed class UploadService(
         }
 
         var now = clock.GetUtcNow();
-        var upload = new UploadRow
-        {
-            Id = Guid.CreateVersion7(now),
-            OwnerId = userId,
-            SubjectKind = subjectKind,
-            SubjectId = subjectId,
-            Length = length,
-            UploadOffset = 0,
-            Metadata = new UploadMetadata(tus, tags).ToJson(),
-            CreatedAt = now,
-            ExpiresAt = now + options.Value.UploadExpiration,
-        };
+        var upload = NewUpload(Guid.CreateVersion7(now), userId, subjectKind, subjectId, length, new UploadMetadata(tus, tags), null, now);
         await uploads.InsertAsync(upload, cancellationToken);
         if (length == 0)
         {
@@ -107,19 +96,7 @@ internal sealed class UploadService(
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var multipartId = await store.StartMultipartAsync(SourceKey(id), "application/octet-stream", cancellationToken);
-        var upload = new UploadRow
-        {
-            Id = id,
-            OwnerId = userId,
-            SubjectKind = subjectKind,
-            SubjectId = subjectId,
-            Length = length,
-            UploadOffset = 0,
-            Metadata = new UploadMetadata([], tags).ToJson(),
-            CreatedAt = now,
-            ExpiresAt = now + options.Value.UploadExpiration,
-            DirectUploadId = multipartId,
-        };
+        var upload = NewUpload(id, userId, subjectKind, subjectId, length, new UploadMetadata([], tags), multipartId, now);
         await uploads.InsertAsync(upload, cancellationToken);
         var partCount = (int)((length + store.PartSize - 1) / store.PartSize);
         var parts = new List<DirectUploadPart>(partCount);
@@ -159,6 +136,21 @@ internal sealed class UploadService(
         await CompleteAsync(upload with { UploadOffset = upload.Length }, cancellationToken);
         return null;
     }
+
+    private UploadRow NewUpload(Guid id, Guid userId, string subjectKind, Guid subjectId, long length, UploadMetadata metadata,
+        string? directUploadId, DateTimeOffset now) => new()
+    {
+        Id = id,
+        OwnerId = userId,
+        SubjectKind = subjectKind,
+        SubjectId = subjectId,
+        Length = length,
+        UploadOffset = 0,
+        Metadata = metadata.ToJson(),
+        CreatedAt = now,
+        ExpiresAt = now + options.Value.UploadExpiration,
+        DirectUploadId = directUploadId,
+    };
 
     public string? SizeProblem(long length) =>
         length < 0 ? "must be 0 or more bytes"

@@ -27,8 +27,8 @@ internal static class EpisodeAudio
             return Problems.NotFound("The episode");
         }
 
-        var status = episode!.LiveAssetId is { } assetId ? await media.GetStatusAsync(assetId, cancellationToken) : null;
-        if (status?.Renditions.FirstOrDefault(r => r.Name == "mp3") is not { } mp3)
+        var renditions = episode!.LiveAssetId is { } assetId ? await media.GetRenditionsAsync([assetId], cancellationToken) : null;
+        if (renditions?.Values.SingleOrDefault()?.FirstOrDefault(r => r.Name == "mp3") is not { } mp3)
         {
             return Problems.NotFound("The episode's audio");
         }

@@ -44,14 +44,10 @@ internal static class GetRssFeed
             rows = [.. rows.OrderBy(e => e.SeasonNumber ?? int.MaxValue).ThenBy(e => e.EpisodeNumber ?? int.MaxValue).ThenBy(e => e.PublishedAt)];
         }
 
-        var items = new List<FeedItem>(rows.Count);
-        foreach (var row in rows)
-        {
-            if (await ItemAsync(row, podcast, media, urls, http.Request, cancellationToken) is { } item)
-            {
-                items.Add(item);
-            }
-        }
+        var renditions = await media.GetRenditionsAsync([.. rows.Select(r => r.LiveAssetId!.Value)], cancellationToken);
+        var items = rows.Select(row => Item(row, renditions.GetValueOrDefault(row.LiveAssetId!.Value), urls, http.Request))
+            .OfType<FeedItem>()
+            .ToList();
 
         // Last-Modified: the latest change to the show, its episodes, or an episode going live.
         var lastModified = new[] { podcast.UpdatedAt }.Concat(rows.Select(r => r.UpdatedAt)).Concat(rows.Select(r => r.PublishedAt!.Value)).Max();
@@ -85,17 +81,15 @@ internal static class GetRssFeed
         return headers.IfModifiedSince is { } since && lastModified.AddTicks(-(lastModified.Ticks % TimeSpan.TicksPerSecond)) <= since;
     }
 
-    private static async Task<FeedItem?> ItemAsync(EpisodeRow row, PodcastRow podcast, IMediaService media, PublicUrls urls, HttpRequest request,
-        CancellationToken cancellationToken)
+    private static FeedItem? Item(EpisodeRow row, IReadOnlyList<MediaRendition>? renditions, PublicUrls urls, HttpRequest request)
     {
-        var status = row.LiveAssetId is { } assetId ? await media.GetStatusAsync(assetId, cancellationToken) : null;
-        var mp3 = status?.Renditions.FirstOrDefault(r => r.Name == "mp3");
+        var mp3 = renditions?.FirstOrDefault(r => r.Name == "mp3");
         if (mp3 is null)
         {
             return null;
         }
 
-        var aac = status!.Renditions.FirstOrDefault(r => r.Name == "aac");
+        var aac = renditions!.FirstOrDefault(r => r.Name == "aac");
         var html = ShowNotes.ToHtml(row.Description);
         return new FeedItem(row.Guid, row.Title, html.Length > 0 ? html : $"<p>{System.Net.WebUtility.HtmlEncode(row.Title)}</p>", row.PublishedAt!.Value,
             urls.Absolute(request, EpisodeAudio.PathOf(row.Id)), mp3.SizeBytes, mp3.ContentType,
