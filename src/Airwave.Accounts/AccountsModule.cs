@@ -30,6 +30,7 @@ public static class AccountsModule
         services.AddSingleton<Passwords>();
         services.AddSingleton<TokenPairs>();
         services.AddSingleton<IAccountAdministration, AccountAdministration>();
+        services.AddSingleton<IUserDirectory, UserDirectory>();
         services.AddSingleton<SessionCleanup>();
         services.AddHostedService(provider => provider.GetRequiredService<SessionCleanup>());
 

@@ -5,6 +5,11 @@ using Airwave.Core.Events;
 using Airwave.Media.Contracts;
 using Airwave.Catalog.Features.Episodes;
 using Airwave.Catalog.Features.Podcasts;
+using Airwave.Catalog.Features.Import;
+using Airwave.Catalog.Import;
+using Airwave.Core.Jobs;
+using Airwave.Core.Options;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Airwave.Catalog;
@@ -16,6 +21,14 @@ public static class CatalogModule
     {
         services.AddSingleton<PodcastStore>();
         services.AddSingleton<EpisodeStore>();
+        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ImportOptions>>(new RulesValidator<ImportOptions>(o => o.Validate()));
+        services.AddHttpClient(ImportDownloads.ClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("Airwave/1.0 (podcast import)"))
+            .ConfigurePrimaryHttpMessageHandler(provider => ImportDownloads.CreateHandler(provider.GetRequiredService<IOptions<ImportOptions>>()));
+        services.AddSingleton<ImportStore>();
+        services.AddSingleton<ImportDownloads>();
+        services.AddSingleton<PodcastImporter>();
+        services.AddSingleton<IJobHandler, ImportEpisodeJob>();
         services.AddEventHandler<MediaUploaded, EpisodeMediaEvents>();
         services.AddEventHandler<MediaProcessed, EpisodeMediaEvents>();
         services.AddEventHandler<MediaFailed, EpisodeMediaEvents>();
@@ -45,6 +58,7 @@ public static class CatalogModule
         EpisodeProcessing.Map(episodes);
         EpisodeAudio.Map(episodes);
         Features.Feeds.GetRssFeed.Map(app);
+        ImportPodcast.Map(podcasts);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Airwave.Core.Data;
 using Dapper;
 
@@ -43,12 +44,7 @@ internal sealed class EpisodeStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"""
-                INSERT INTO episodes ({Columns})
-                VALUES (@Id, @PodcastId, @Guid, @Title, @Description, @SeasonNumber, @EpisodeNumber, @EpisodeType, @Explicit,
-                    @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @MediaAssetId, @LiveAssetId, @CoverImageKey, @CreatedAt, @UpdatedAt)
-                """, episode, cancellationToken: cancellationToken));
+            await InsertAsync(connection, null, episode, cancellationToken);
             return true;
         }
         catch (Exception e) when (database.Dialect.IsUniqueViolation(e))
@@ -56,6 +52,15 @@ internal sealed class EpisodeStore(Database database)
             return false;
         }
     }
+
+    /// <summary>Inserts in the caller's transaction (an import creates the show and its episodes together).</summary>
+    public static async Task InsertAsync(DbConnection connection, DbTransaction? transaction, EpisodeRow episode, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO episodes ({Columns})
+            VALUES (@Id, @PodcastId, @Guid, @Title, @Description, @SeasonNumber, @EpisodeNumber, @EpisodeType, @Explicit,
+                @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @MediaAssetId, @LiveAssetId, @CoverImageKey, @CreatedAt, @UpdatedAt)
+            """, episode, transaction, cancellationToken: cancellationToken));
 
     public async Task<EpisodeRow?> FindAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Airwave.Core.Data;
 using Dapper;
 
@@ -41,14 +42,18 @@ internal sealed class PodcastStore(Database database)
     public async Task InsertAsync(PodcastRow podcast, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await InsertAsync(connection, null, podcast, cancellationToken);
+    }
+
+    /// <summary>Inserts in the caller's transaction (an import creates the show and its episodes together).</summary>
+    public static async Task InsertAsync(DbConnection connection, DbTransaction? transaction, PodcastRow podcast, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO podcasts ({Columns})
             VALUES (@Id, @OwnerId, @Title, @Description, @Author, @OwnerName, @OwnerEmail, @Language, @Category, @Subcategory,
                 @Explicit, @PodcastType, @WebsiteUrl, @Copyright, @CoverImageKey, @PublishedAt, @CreatedAt, @UpdatedAt, @NormalizeLoudness,
                 @LoudnessTargetLufs)
-            """, podcast, cancellationToken: cancellationToken));
-    }
+            """, podcast, transaction, cancellationToken: cancellationToken));
 
     public async Task<PodcastRow?> FindAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -81,6 +81,13 @@ public interface IMediaService
     Task<UploadStart> StartUploadAsync(Guid userId, string subjectKind, Guid subjectId, long length, string? metadataHeader,
         MediaDetails tags, bool direct, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes a file the server already has (an imported episode's downloaded audio) as if it had been uploaded: it is
+    /// moved into storage as the source of a new asset and processed. Returns the upload id, or why not (too large).
+    /// </summary>
+    Task<UploadStart> IngestFileAsync(Guid userId, string subjectKind, Guid subjectId, string path, MediaDetails tags,
+        CancellationToken cancellationToken);
+
     /// <summary>True when the storage takes uploads straight from clients (S3-compatible storage).</summary>
     bool SupportsDirectUploads { get; }
 

@@ -29,6 +29,9 @@ internal sealed class MediaService(UploadService uploads, AssetStore assets, Job
 
     public string? UploadSizeProblem(long length) => uploads.SizeProblem(length);
 
+    public Task<UploadStart> IngestFileAsync(Guid userId, string subjectKind, Guid subjectId, string path, MediaDetails tags,
+        CancellationToken cancellationToken) => uploads.IngestFileAsync(userId, subjectKind, subjectId, path, tags, cancellationToken);
+
     public string UploadPath(Guid uploadId) => $"{TusEndpoints.BasePath}/{uploadId}";
 
     public async Task<IResult> AnswerCreationAsync(HttpContext http, Guid uploadId, string location, CancellationToken cancellationToken)

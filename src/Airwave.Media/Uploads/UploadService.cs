@@ -72,6 +72,27 @@ internal sealed class UploadService(
     }
 
     /// <summary>
+    /// Records a finished upload for a file the server holds (moved, not copied, when it is on the same disk as the
+    /// upload area) and completes it at once, so it is processed like any upload.
+    /// </summary>
+    public async Task<UploadStart> IngestFileAsync(Guid userId, string subjectKind, Guid subjectId, string path, MediaDetails tags,
+        CancellationToken cancellationToken)
+    {
+        var length = new FileInfo(path).Length;
+        if (SizeProblem(length) is { } problem)
+        {
+            return new UploadStart(null, "size", problem);
+        }
+
+        var now = clock.GetUtcNow();
+        var upload = NewUpload(Guid.CreateVersion7(now), userId, subjectKind, subjectId, length, new UploadMetadata([], tags), null, now);
+        await uploads.InsertAsync(upload, cancellationToken);
+        File.Move(path, area.PathOf(upload.Id));
+        await CompleteAsync(upload with { UploadOffset = length }, cancellationToken);
+        return new UploadStart(upload.Id, null, null);
+    }
+
+    /// <summary>
     /// Starts an upload that goes straight to S3-compatible storage as a multipart upload with a pre-signed URL per
     /// part; the client finishes it with <see cref="CompleteDirectAsync"/>.
     /// </summary>

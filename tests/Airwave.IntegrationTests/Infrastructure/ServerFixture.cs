@@ -69,6 +69,8 @@ public abstract class ServerFixture : IAsyncLifetime
             ["Database:Provider"] = Database.Provider,
             ["Database:ConnectionString"] = Database.ConnectionString,
             ["Accounts:AuthAttemptsPerMinute"] = "100000",
+            // Tests serve feeds and audio to import from loopback sites.
+            ["Import:AllowPrivateNetworks"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in Settings)
