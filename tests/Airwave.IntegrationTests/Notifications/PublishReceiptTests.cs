@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Airwave.Core.Data;
 using Airwave.IntegrationTests.Infrastructure;
+using Airwave.Notifications.Contracts;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using static Airwave.IntegrationTests.Notifications.GoingLive;
@@ -131,8 +132,10 @@ public abstract class PublishReceiptTests(NotifyingServer server)
         // Another creator may not retry it; the owner may.
         var stranger = await server.SignUpAsync();
         (await stranger.Http.PostJsonAsync(path + "/retry", null)).ShouldBeProblem(HttpStatusCode.NotFound);
-        var retried = await owner.Http.PostJsonAsync(path + "/retry", null);
-        retried.Status.ShouldBe(HttpStatusCode.Accepted, retried.Body?.ToJsonString());
+        // Two retries at once (a double click): one sends again, the other finds nothing left to retry.
+        var both = await Task.WhenAll(owner.Http.PostJsonAsync(path + "/retry", null), owner.Http.PostJsonAsync(path + "/retry", null));
+        both.Select(r => r.Status).Order().ShouldBe([HttpStatusCode.Accepted, HttpStatusCode.Conflict]);
+        var retried = both.Single(r => r.Status == HttpStatusCode.Accepted);
         retried.Headers.Location!.OriginalString.ShouldBe(path);
         var again = Receipt(retried.Body!["receipts"]!.AsArray(), "websub");
         again["id"]!.GetValue<string>().ShouldBe(hub["id"]!.GetValue<string>());
@@ -166,6 +169,26 @@ public abstract class PublishReceiptTests(NotifyingServer server)
 
         var receipts = await WaitForReceiptsAsync(owner.Http, episodeId, AllSettled);
         receipts.ToJsonString().ShouldBe(first.ToJsonString());
+        (await JobCountAsync(receipts)).ShouldBe(2);
+        server.Targets.Received(TestDirectory.HubPath, feedUrl).Count.ShouldBe(1);
+        server.Targets.Received(TestDirectory.PingPath, feedUrl).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task SameAnnouncementRecordedConcurrently_OneReceiptAndOneSendPerTarget()
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var episodeId = (await owner.CreateEpisodeAsync(podcastId))["id"]!.GetValue<string>();
+        var feedUrl = server.FeedUrl(podcastId);
+        var notifier = server.Services.GetRequiredService<IPublishNotifier>();
+        var announcement = new PublishAnnouncement(Guid.CreateVersion7(), Guid.Parse(episodeId), Guid.Parse(podcastId), feedUrl);
+
+        // As when two relays (scale-out) deliver the same event at the same moment.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => notifier.RecordAsync(announcement, CancellationToken.None)));
+
+        var receipts = await WaitForReceiptsAsync(owner.Http, episodeId, AllSettled);
+        receipts.Count.ShouldBe(2);
         (await JobCountAsync(receipts)).ShouldBe(2);
         server.Targets.Received(TestDirectory.HubPath, feedUrl).Count.ShouldBe(1);
         server.Targets.Received(TestDirectory.PingPath, feedUrl).Count.ShouldBe(1);
