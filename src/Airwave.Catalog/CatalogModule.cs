@@ -1,3 +1,4 @@
+using Airwave.Catalog.Contracts;
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
 using Airwave.Catalog.Features;
@@ -33,6 +34,7 @@ public static class CatalogModule
         services.AddEventHandler<MediaProcessed, EpisodeMediaEvents>();
         services.AddEventHandler<MediaFailed, EpisodeMediaEvents>();
         services.AddEventHandler<MediaUploadAbandoned, EpisodeMediaEvents>();
+        services.AddEventHandler<EpisodeWentLive, EpisodeAnnouncements>();
         return services;
     }
 
@@ -57,6 +59,7 @@ public static class CatalogModule
         Covers.Map(app.MapGroup("/api/v1"));
         EpisodeProcessing.Map(episodes);
         EpisodeAudio.Map(episodes);
+        PublishReceipts.Map(episodes);
         Features.Feeds.GetRssFeed.Map(app);
         ImportPodcast.Map(podcasts);
         return app;

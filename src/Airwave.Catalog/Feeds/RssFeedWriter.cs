@@ -20,7 +20,11 @@ internal sealed record FeedChannel(
     string Type,
     string? ImageUrl,
     string FeedUrl,
-    DateTimeOffset LastBuildDate);
+    DateTimeOffset LastBuildDate)
+{
+    /// <summary>WebSub hubs that hear when the feed changes (Notifications:WebSubHubs).</summary>
+    public IReadOnlyList<string> Hubs { get; init; } = [];
+}
 
 /// <summary>One published episode as the feed presents it.</summary>
 internal sealed record FeedItem(
@@ -105,6 +109,14 @@ internal static class RssFeedWriter
         xml.WriteAttributeString("rel", "self");
         xml.WriteAttributeString("type", "application/rss+xml");
         xml.WriteEndElement();
+        // WebSub discovery: subscribers find the hubs here (with the self link above) and hear from them on changes.
+        foreach (var hub in channel.Hubs)
+        {
+            xml.WriteStartElement("link", Atom);
+            xml.WriteAttributeString("href", hub);
+            xml.WriteAttributeString("rel", "hub");
+            xml.WriteEndElement();
+        }
 
         if (channel.ImageUrl is not null)
         {

@@ -34,4 +34,14 @@ public sealed class PublicUrls(IOptions<ServerOptions> options)
 
         return baseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
     }
+
+    /// <summary>
+    /// The absolute URL from <see cref="ServerOptions.PublicBaseUrl"/> alone, for work done outside a request
+    /// (announcing a feed from a background job); null when it is not set, as there is then no address to give.
+    /// </summary>
+    public string? TryAbsolute(string path)
+    {
+        var baseUrl = options.Value.PublicBaseUrl;
+        return string.IsNullOrWhiteSpace(baseUrl) ? null : baseUrl.Trim().TrimEnd('/') + "/" + path.TrimStart('/');
+    }
 }

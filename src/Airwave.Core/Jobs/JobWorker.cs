@@ -35,6 +35,16 @@ public interface IJobHandler
 /// <summary>A failure that retrying will not fix, such as a file that is not audio.</summary>
 public sealed class PermanentJobFailureException(string reason) : Exception(reason);
 
+/// <summary>
+/// A failure worth retrying after a delay the handler chooses rather than the worker's default backoff: a
+/// server's Retry-After, or a module's own schedule. The reason is a person's words, recorded as the job's error.
+/// After the job's last attempt it fails for good like any other failure.
+/// </summary>
+public sealed class RetryJobLaterException(string reason, TimeSpan retryAfter) : Exception(reason)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
 /// <summary>The running job and a way to report its progress (persisted with the next heartbeat).</summary>
 public sealed class JobContext(JobLease job, string owner)
 {
@@ -109,14 +119,16 @@ public sealed class JobWorker(
         {
             await running.CancelAsync();
             await heartbeat;
-            var reason = e is PermanentJobFailureException or Processes.ProcessFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            var reason = e is PermanentJobFailureException or RetryJobLaterException or Processes.ProcessFailedException
+                ? e.Message
+                : $"{e.GetType().Name}: {e.Message}";
             if (e is PermanentJobFailureException || job.Attempts >= job.MaxAttempts)
             {
                 await GiveUpAsync(handler, job, owner, reason, CancellationToken.None);
             }
             else
             {
-                var delay = Backoff(job.Attempts);
+                var delay = e is RetryJobLaterException later ? later.RetryAfter : Backoff(job.Attempts);
                 logger.LogWarning(e, "{Kind} job {Id} failed (attempt {Attempt} of {Max}); retrying in {Delay}",
                     job.Kind, job.Id, job.Attempts, job.MaxAttempts, delay);
                 await queue.FailAsync(job.Id, owner, reason, delay, CancellationToken.None);

@@ -3,6 +3,7 @@ using Airwave.Catalog;
 using Airwave.Core.Data;
 using Airwave.Core.Events;
 using Airwave.Media;
+using Airwave.Notifications;
 using Airwave.Core.Http;
 using Airwave.Core.Time;
 using Microsoft.AspNetCore.DataProtection;
@@ -65,6 +66,7 @@ internal static class AirwaveApp
         services.AddAirwavePlatform();
         services.AddAccounts();
         services.AddMedia();
+        services.AddNotifications();
         services.AddCatalog();
 
         var app = builder.Build();

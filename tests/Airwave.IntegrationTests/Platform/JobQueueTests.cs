@@ -88,6 +88,46 @@ public sealed class JobQueueTests
         status.LastError.ShouldBe("boom again");
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Worker_HandlerAsksToRetryLater_ItsDelayIsUsed_ThenFailsForGoodWithItsReason(string provider)
+    {
+        await using var setup = await QueueSetup.CreateAsync(provider);
+        await setup.EnqueueAsync("later", maxAttempts: 2);
+        var handler = new RetryLaterHandler();
+        var worker = new JobWorker(setup.Queue, [handler], Microsoft.Extensions.Options.Options.Create(new JobOptions()), NullLogger<JobWorker>.Instance);
+
+        // No delay asked for: due again at once (the default backoff would wait 5 seconds).
+        (await worker.RunNextAsync("w", CancellationToken.None)).ShouldBeTrue();
+        var status = (await setup.Queue.FindAsync("test", "later", CancellationToken.None))!;
+        status.Status.ShouldBe(JobQueue.Queued);
+        status.LastError.ShouldBe("the target asked to come back later");
+        (await worker.RunNextAsync("w", CancellationToken.None)).ShouldBeTrue();
+
+        status = (await setup.Queue.FindAsync("test", "later", CancellationToken.None))!;
+        status.Status.ShouldBe(JobQueue.Failed);
+        status.Attempts.ShouldBe(2);
+        handler.FailedWith.ShouldBe("the target asked to come back later");
+        (await worker.RunNextAsync("w", CancellationToken.None)).ShouldBeFalse();
+    }
+
+    private sealed class RetryLaterHandler : IJobHandler
+    {
+        public string Kind => "test";
+
+        public string? FailedWith { get; private set; }
+
+        public Task RunAsync(JobContext context, CancellationToken cancellationToken) =>
+            throw new RetryJobLaterException("the target asked to come back later", TimeSpan.Zero);
+
+        public Task OnFailedAsync(JobLease job, string reason, CancellationToken cancellationToken)
+        {
+            FailedWith = reason;
+            return Task.CompletedTask;
+        }
+    }
+
     private sealed class QueueSetup : IAsyncDisposable
     {
         private TestDatabase _database = null!;

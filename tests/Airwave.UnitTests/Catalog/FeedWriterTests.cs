@@ -37,4 +37,32 @@ public sealed class FeedWriterTests
         parsedItem.Element(itunes + "duration")!.Value.ShouldBe("61");
         parsedItem.Element(itunes + "explicit")!.Value.ShouldBe("true");
     }
+
+    [Fact]
+    public void Write_Hubs_OneAtomHubLinkEachBesideTheSelfLink()
+    {
+        var channel = new FeedChannel("Show", "<p>x</p>", "https://example.com", "en", null, "A", "O", "o@example.com", "Technology", null, false,
+            "episodic", null, "https://example.com/rss/1", DateTimeOffset.UnixEpoch)
+        { Hubs = ["https://pubsubhubbub.appspot.com/", "https://hub.example.com/?a=1&b=2"] };
+
+        var parsed = XDocument.Parse(System.Text.Encoding.UTF8.GetString(RssFeedWriter.Write(channel, []))).Root!.Element("channel")!;
+
+        XNamespace atom = "http://www.w3.org/2005/Atom";
+        var links = parsed.Elements(atom + "link").ToList();
+        links.Select(l => l.Attribute("rel")!.Value).ShouldBe(["self", "hub", "hub"]);
+        links.Where(l => l.Attribute("rel")!.Value == "hub").Select(l => l.Attribute("href")!.Value)
+            .ShouldBe(["https://pubsubhubbub.appspot.com/", "https://hub.example.com/?a=1&b=2"]);
+    }
+
+    [Fact]
+    public void Write_NoHubs_OnlyTheSelfLink()
+    {
+        var channel = new FeedChannel("Show", "<p>x</p>", "https://example.com", "en", null, "A", "O", "o@example.com", "Technology", null, false,
+            "episodic", null, "https://example.com/rss/1", DateTimeOffset.UnixEpoch);
+
+        var parsed = XDocument.Parse(System.Text.Encoding.UTF8.GetString(RssFeedWriter.Write(channel, []))).Root!.Element("channel")!;
+
+        XNamespace atom = "http://www.w3.org/2005/Atom";
+        parsed.Elements(atom + "link").ShouldHaveSingleItem().Attribute("rel")!.Value.ShouldBe("self");
+    }
 }

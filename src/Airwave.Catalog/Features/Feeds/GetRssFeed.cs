@@ -4,6 +4,7 @@ using Airwave.Catalog.Feeds;
 using Airwave.Catalog.Features.Episodes;
 using Airwave.Catalog.Text;
 using Airwave.Media.Contracts;
+using Airwave.Notifications.Contracts;
 using Microsoft.Net.Http.Headers;
 
 namespace Airwave.Catalog.Features.Feeds;
@@ -29,7 +30,7 @@ internal static class GetRssFeed
             .Produces(StatusCodes.Status200OK, contentType: "application/rss+xml");
 
     private static async Task<IResult> HandleAsync(Guid podcastId, HttpContext http, PodcastStore podcasts, EpisodeStore episodes,
-        IMediaService media, PublicUrls urls, TimeProvider clock, CancellationToken cancellationToken)
+        IMediaService media, IPublishNotifier notifier, PublicUrls urls, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var podcast = await podcasts.FindAsync(podcastId, cancellationToken);
@@ -54,7 +55,7 @@ internal static class GetRssFeed
         var feedUrl = urls.Absolute(http.Request, PathOf(podcastId));
         var channel = new FeedChannel(podcast.Title, ShowNotes.ToHtml(podcast.Description), podcast.WebsiteUrl ?? feedUrl, podcast.Language,
             podcast.Copyright, podcast.Author, podcast.OwnerName, podcast.OwnerEmail, podcast.Category, podcast.Subcategory, podcast.Explicit,
-            podcast.PodcastType, Covers.Urls(podcast.CoverImageKey, urls, http.Request)?["3000"], feedUrl, lastModified);
+            podcast.PodcastType, Covers.Urls(podcast.CoverImageKey, urls, http.Request)?["3000"], feedUrl, lastModified) { Hubs = notifier.WebSubHubs };
         var body = RssFeedWriter.Write(channel, items);
 
         var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"");
