@@ -46,5 +46,9 @@ public interface IBlobStore
     /// the store whether the blob exists; fetching it for a missing key fails there.
     /// </summary>
     /// <param name="lifetime">More than zero and at most <see cref="BlobKey.MaxReadUrlLifetime"/> (what S3 signatures allow).</param>
-    Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, CancellationToken cancellationToken);
+    /// <param name="responseContentType">
+    /// The Content-Type the storage should answer with (S3's <c>response-content-type</c>, part of the signature), so
+    /// a player gets the media type delivery means whatever the object was stored with; null keeps the stored one.
+    /// </param>
+    Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, string? responseContentType, CancellationToken cancellationToken);
 }

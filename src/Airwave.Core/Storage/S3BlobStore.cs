@@ -153,19 +153,25 @@ public sealed class S3BlobStore : IBlobStore, IDirectUploadStore, IDisposable
         await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = ObjectKey(key) }, cancellationToken);
     }
 
-    public async Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, CancellationToken cancellationToken)
+    public async Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, string? responseContentType, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey(key);
         BlobKey.ValidateReadUrlLifetime(lifetime);
         cancellationToken.ThrowIfCancellationRequested();
-        var url = await _client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        var request = new GetPreSignedUrlRequest
         {
             BucketName = Bucket,
             Key = objectKey,
             Verb = HttpVerb.GET,
             Protocol = _urlProtocol,
             Expires = _clock.GetUtcNow().UtcDateTime + lifetime,
-        });
+        };
+        if (!string.IsNullOrEmpty(responseContentType))
+        {
+            request.ResponseHeaderOverrides.ContentType = responseContentType;
+        }
+
+        var url = await _client.GetPreSignedURLAsync(request);
         return new Uri(url);
     }
 

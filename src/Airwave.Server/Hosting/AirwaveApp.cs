@@ -2,6 +2,7 @@ using Airwave.Accounts;
 using Airwave.Catalog;
 using Airwave.Core.Data;
 using Airwave.Core.Events;
+using Airwave.Delivery;
 using Airwave.Media;
 using Airwave.Core.Http;
 using Airwave.Core.Time;
@@ -65,12 +66,15 @@ internal static class AirwaveApp
         services.AddAirwavePlatform();
         services.AddAccounts();
         services.AddMedia();
+        services.AddDelivery();
         services.AddCatalog();
 
         var app = builder.Build();
         app.UseResponseCompression();
         app.UseAirwaveProblems();
         app.UseRouting();
+        // After routing (it logs only endpoints marked for the delivery log), before anything that can answer for them.
+        app.UseDeliveryLog();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -82,6 +86,7 @@ internal static class AirwaveApp
         app.MapAccountsEndpoints();
         app.MapCatalogEndpoints();
         app.MapMediaEndpoints();
+        app.MapDeliveryEndpoints();
         return app;
     }
 

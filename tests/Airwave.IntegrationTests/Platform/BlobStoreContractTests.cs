@@ -216,7 +216,7 @@ public abstract class BlobStoreContractTests : IDisposable
         await Should.ThrowAsync<ArgumentException>(() => Store.DownloadToFileAsync(key, local, ct));
         await Should.ThrowAsync<ArgumentException>(() => Store.LengthAsync(key, ct));
         await Should.ThrowAsync<ArgumentException>(() => Store.DeleteAsync(key, ct));
-        await Should.ThrowAsync<ArgumentException>(() => Store.GetReadUrlAsync(key, TimeSpan.FromMinutes(5), ct));
+        await Should.ThrowAsync<ArgumentException>(() => Store.GetReadUrlAsync(key, TimeSpan.FromMinutes(5), null, ct));
         Should.Throw<ArgumentException>(() => Store.LocalPath(key));
         (await File.ReadAllBytesAsync(local)).ShouldBe([1, 2, 3]);
     }
@@ -244,7 +244,7 @@ public abstract class BlobStoreContractTests : IDisposable
     public async Task GetReadUrl_LifetimeOutOfRange_ArgumentOutOfRange(int seconds)
     {
         await Should.ThrowAsync<ArgumentOutOfRangeException>(() =>
-            Store.GetReadUrlAsync(NewKey("any"), TimeSpan.FromSeconds(seconds), CancellationToken.None));
+            Store.GetReadUrlAsync(NewKey("any"), TimeSpan.FromSeconds(seconds), null, CancellationToken.None));
     }
 
     /// <summary>Store-specific checks on a blob that went the large-content way (a multipart upload on S3).</summary>
