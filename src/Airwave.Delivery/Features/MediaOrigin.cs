@@ -34,6 +34,8 @@ internal static class MediaOrigin
             .WithTags("Media")
             .WithName("GetMediaFile")
             .WithSummary("A processed media file (MP3, AAC, waveform) by content hash, cacheable forever; signed URLs when the server requires them")
+            .Produces(StatusCodes.Status200OK, contentType: "audio/mpeg", additionalContentTypes: ["audio/mp4", "application/json"])
+            .Produces(StatusCodes.Status206PartialContent, contentType: "audio/mpeg", additionalContentTypes: ["audio/mp4", "application/json"])
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
