@@ -9,8 +9,8 @@ namespace Airwave.Delivery.Features;
 /// <summary>
 /// The media origin: <c>/media/covers/{set}/{size}.jpg</c> (cover renders) and <c>/media/{sha256}.{ext}</c>
 /// (processed audio and waveforms). Keys are content-addressed, so answers are cacheable forever (immutable) with a
-/// strong ETag. From local disk the file is sent with single ranges, If-Range and conditional requests honoured;
-/// from S3-compatible storage it is streamed through. With a signing key, media files (not covers, which feeds and
+/// strong ETag, and single ranges, If-Range and conditional requests are honoured: from local disk the file is sent
+/// as it is, from S3-compatible storage only the part asked for is fetched and streamed through. With a signing key, media files (not covers, which feeds and
 /// pages link to for good) need a valid signature: missing ones when <see cref="DeliveryOptions.RequireSignedUrls"/>,
 /// and tampered or expired ones always get 403. Every request is logged (<see cref="DeliveryLogMiddleware"/>).
 /// </summary>
@@ -129,8 +129,8 @@ internal static class MediaOrigin
         }
 
         response.Headers.CacheControl = Immutable;
-        response.ContentLength = length;
-        return TypedResults.Stream(await blobs.OpenReadAsync(key, cancellationToken), contentType, entityTag: tag);
+        var blob = new BlobRangeStream(blobs, key, length, BlobRangeStream.RequestedRange(response.HttpContext.Request, length));
+        return TypedResults.Stream(blob, contentType, entityTag: tag, enableRangeProcessing: true);
     }
 
     private static void Note(HttpContext http, string key, string rendition)

@@ -99,4 +99,56 @@ public sealed class S3DeliveryTests(SqliteS3RedirectServer server) : IClassFixtu
         var row = await server.LogRowOfSessionAsync(unsignedSession);
         (row.Status, row.BytesServed, row.Completed, row.FirstByte).ShouldBe((200, 70_000L, true, 0L));
     }
+
+    [Fact]
+    public async Task Origin_S3_RangesFetchedFromTheBucket_LoggedWithExactBytes()
+    {
+        var media = await server.StoreMediaAsync(300_000);
+        var url = DeliveryKit.SignedPath(media.Path);
+        var etag = new EntityTagHeaderValue($"\"{media.Key[6..70]}\"");
+        using var client = server.Client();
+
+        async Task<(HttpResponseMessage Response, byte[] Body, string Session)> SendAsync(HttpMethod method, Action<HttpRequestMessage> arrange)
+        {
+            using var request = DeliveryKit.Tagged(method, url, out var session);
+            arrange(request);
+            var response = await client.SendAsync(request);
+            return (response, await response.Content.ReadAsByteArrayAsync(), session);
+        }
+
+        var middle = await SendAsync(HttpMethod.Get, r => r.Headers.Range = new RangeHeaderValue(100_000, 199_999));
+        var suffix = await SendAsync(HttpMethod.Get, r => r.Headers.Range = new RangeHeaderValue(null, 500));
+        var beyond = await SendAsync(HttpMethod.Get, r => r.Headers.Range = new RangeHeaderValue(400_000, null));
+        var stale = await SendAsync(HttpMethod.Get, r =>
+        {
+            r.Headers.Range = new RangeHeaderValue(10, 19);
+            r.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue("\"other\""));
+        });
+        var head = await SendAsync(HttpMethod.Head, _ => { });
+        var notModified = await SendAsync(HttpMethod.Get, r => r.Headers.IfNoneMatch.Add(etag));
+
+        middle.Response.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
+        middle.Body.ShouldBe(media.Bytes[100_000..200_000]);
+        middle.Response.Content.Headers.ContentRange!.ToString().ShouldBe("bytes 100000-199999/300000");
+        middle.Response.Headers.AcceptRanges.ShouldContain("bytes");
+        suffix.Response.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
+        suffix.Body.ShouldBe(media.Bytes[^500..]);
+        beyond.Response.StatusCode.ShouldBe(HttpStatusCode.RequestedRangeNotSatisfiable);
+        stale.Response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        stale.Body.ShouldBe(media.Bytes);
+        head.Response.Content.Headers.ContentLength.ShouldBe(300_000);
+        head.Body.ShouldBeEmpty();
+        notModified.Response.StatusCode.ShouldBe(HttpStatusCode.NotModified);
+
+        var rows = new[] { middle, suffix, beyond, stale, head, notModified };
+        var logged = new List<(int, long?, long)>();
+        foreach (var (response, _, session) in rows)
+        {
+            var row = await server.LogRowOfSessionAsync(session);
+            logged.Add((row.Status, row.FirstByte, row.BytesServed));
+            response.Dispose();
+        }
+
+        logged.ShouldBe([(206, 100_000L, 100_000L), (206, 299_500L, 500L), (416, null, 0L), (200, 0L, 300_000L), (200, null, 0L), (304, null, 0L)]);
+    }
 }
