@@ -267,6 +267,30 @@ public abstract class DeliveryLogTests(DeliveryServer server)
     }
 
     [Fact]
+    public async Task Origin_ManyConcurrentDownloads_EveryOneLoggedWithItsBytes()
+    {
+        var media = await server.StoreMediaAsync(64 * 1024);
+        var session = Guid.NewGuid().ToString("N");
+        using var client = server.Client();
+
+        var sizes = await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, DeliveryKit.SignedPath(media.Path));
+            request.Headers.Add("X-Playback-Session-Id", session);
+            request.Headers.Range = new RangeHeaderValue(i * 1000L, (i * 1000L) + i);
+            using var response = await client.SendAsync(request);
+            return (await response.Content.ReadAsByteArrayAsync()).Length;
+        }));
+
+        sizes.ShouldBe(Enumerable.Range(1, 60));
+        var rows = await server.LogRowsAsync("playback_session_id = @session", new { session }, atLeast: 60);
+        rows.Count.ShouldBe(60);
+        rows.Select(r => (r.FirstByte, r.BytesServed)).OrderBy(r => r.FirstByte)
+            .ShouldBe(Enumerable.Range(0, 60).Select(i => ((long?)(i * 1000L), (long)i + 1)));
+        rows.Select(r => r.Id).Distinct().Count().ShouldBe(60);
+    }
+
+    [Fact]
     public async Task ClientIp_ForwardedForFromUntrustedPeer_Ignored_FromTrustedProxy_Used()
     {
         var media = await server.StoreMediaAsync(1000);
