@@ -51,7 +51,8 @@ public static class AccountsModule
         services.AddRateLimiter(o => o.AddPolicy(AuthRateLimit, context =>
         {
             var permits = context.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value.AuthAttemptsPerMinute;
-            var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            // Behind the nginx edge or a load balancer every request comes from the proxy; the resolver looks past trusted ones.
+            var client = context.RequestServices.GetRequiredService<ClientAddresses>().Resolve(context)?.ToString() ?? "unknown";
             // Keyed by endpoint name, not the raw path: /AUTH/login/ must not buy a fresh allowance.
             var endpoint = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "";
             return RateLimitPartition.GetFixedWindowLimiter($"{client}|{endpoint}", _ => new FixedWindowRateLimiterOptions

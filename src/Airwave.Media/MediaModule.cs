@@ -11,7 +11,10 @@ using Microsoft.Extensions.Options;
 
 namespace Airwave.Media;
 
-/// <summary>Registers the Media module: uploads, assets, the processing job and the tus endpoints.</summary>
+/// <summary>
+/// Registers the Media module: uploads, assets, the processing job and the tus endpoints. Serving the processed files
+/// is the Delivery module's (the media origin).
+/// </summary>
 public static class MediaModule
 {
     public static IServiceCollection AddMedia(this IServiceCollection services)
@@ -35,7 +38,6 @@ public static class MediaModule
     {
         TusEndpoints.Map(app);
         DirectUploadEndpoints.Map(app);
-        MediaFiles.Map(app);
         return app;
     }
 }

@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Airwave.Core.Options;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Airwave.Core.Http;
 
@@ -47,7 +49,9 @@ public static class HttpSetup
         });
         services.AddExceptionHandler<BadRequestProblemHandler>();
         services.AddSingleton<PublicUrls>();
-        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section);
+        services.AddSingleton<ClientAddresses>();
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerOptions>>(new RulesValidator<ServerOptions>(o => o.Validate()));
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -19,6 +19,21 @@ public sealed class ServerOptions
 
     /// <summary>Largest request body the JSON API accepts; larger ones get 413 before they are read.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Proxies whose X-Forwarded-For is believed (addresses and CIDR ranges, separated by commas), e.g. the nginx edge
+    /// or a load balancer. Empty: the connection's peer is the client and X-Forwarded-For is ignored.
+    /// </summary>
+    public string TrustedProxies { get; set; } = "";
+
+    internal IEnumerable<string> Validate()
+    {
+        Http.TrustedProxies.Parse(TrustedProxies, out var problems);
+        foreach (var problem in problems)
+        {
+            yield return $"Server:TrustedProxies: {problem}.";
+        }
+    }
 }
 
 /// <summary>Builds absolute URLs for links that are shared outside the API (feeds, media, pages).</summary>

@@ -28,6 +28,16 @@ public interface IBlobStore
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Opens part of the blob: <paramref name="length"/> bytes from <paramref name="offset"/>, fewer when the blob ends
+    /// first, none when <paramref name="offset"/> is at or past its end. Delivery answers range requests with it
+    /// without reading (or, from S3, downloading) what comes before or after the range.
+    /// <see cref="FileNotFoundException"/> when there is no blob under the key.
+    /// </summary>
+    /// <param name="offset">Zero or more.</param>
+    /// <param name="length">One or more.</param>
+    Task<Stream> OpenReadAsync(string key, long offset, long length, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Copies the blob to a local file, for tools that need a path (ffmpeg seeks in its input);
     /// <see cref="FileNotFoundException"/> when there is none under the key.
     /// </summary>
@@ -46,5 +56,9 @@ public interface IBlobStore
     /// the store whether the blob exists; fetching it for a missing key fails there.
     /// </summary>
     /// <param name="lifetime">More than zero and at most <see cref="BlobKey.MaxReadUrlLifetime"/> (what S3 signatures allow).</param>
-    Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, CancellationToken cancellationToken);
+    /// <param name="responseContentType">
+    /// The Content-Type the storage should answer with (S3's <c>response-content-type</c>, part of the signature), so
+    /// a player gets the media type delivery means whatever the object was stored with; null keeps the stored one.
+    /// </param>
+    Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, string? responseContentType, CancellationToken cancellationToken);
 }

@@ -71,6 +71,15 @@ public sealed class LocalBlobStore(string root) : IBlobStore
         }
     }
 
+    public async Task<Stream> OpenReadAsync(string key, long offset, long length, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        var file = await OpenReadAsync(key, cancellationToken);
+        file.Seek(Math.Min(offset, file.Length), SeekOrigin.Begin);
+        return new BoundedReadStream(file, length);
+    }
+
     public async Task DownloadToFileAsync(string key, string localPath, CancellationToken cancellationToken)
     {
         await using var source = await OpenReadAsync(key, cancellationToken);
@@ -95,7 +104,7 @@ public sealed class LocalBlobStore(string root) : IBlobStore
         return Task.CompletedTask;
     }
 
-    public Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, CancellationToken cancellationToken)
+    public Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, string? responseContentType, CancellationToken cancellationToken)
     {
         BlobKey.Validate(key);
         BlobKey.ValidateReadUrlLifetime(lifetime);

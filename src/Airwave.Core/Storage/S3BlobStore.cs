@@ -112,6 +112,35 @@ public sealed class S3BlobStore : IBlobStore, IDirectUploadStore, IDisposable
         return new ObjectStream(response);
     }
 
+    public async Task<Stream> OpenReadAsync(string key, long offset, long length, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        var objectKey = ObjectKey(key);
+        try
+        {
+            var response = await _client.GetObjectAsync(new GetObjectRequest
+            {
+                BucketName = Bucket,
+                Key = objectKey,
+                ByteRange = new ByteRange(offset, offset + length - 1),
+            }, cancellationToken);
+            // A server may ignore the range and send the whole object (s3rver does for "bytes=0-0"): then skip to the
+            // offset; either way, never hand out more than was asked for.
+            var whole = response.HttpStatusCode != HttpStatusCode.PartialContent;
+            return new BoundedReadStream(new ObjectStream(response), length, skip: whole ? offset : 0);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode == "NoSuchKey")
+        {
+            throw new FileNotFoundException($"There is no blob under '{key}'.", objectKey, e);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            // The offset is at or past the end (S3 answers 416 even for an empty object): nothing to read.
+            return Stream.Null;
+        }
+    }
+
     public async Task DownloadToFileAsync(string key, string localPath, CancellationToken cancellationToken)
     {
         using var response = await GetObjectAsync(key, cancellationToken);
@@ -153,19 +182,25 @@ public sealed class S3BlobStore : IBlobStore, IDirectUploadStore, IDisposable
         await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = ObjectKey(key) }, cancellationToken);
     }
 
-    public async Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, CancellationToken cancellationToken)
+    public async Task<Uri?> GetReadUrlAsync(string key, TimeSpan lifetime, string? responseContentType, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey(key);
         BlobKey.ValidateReadUrlLifetime(lifetime);
         cancellationToken.ThrowIfCancellationRequested();
-        var url = await _client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        var request = new GetPreSignedUrlRequest
         {
             BucketName = Bucket,
             Key = objectKey,
             Verb = HttpVerb.GET,
             Protocol = _urlProtocol,
             Expires = _clock.GetUtcNow().UtcDateTime + lifetime,
-        });
+        };
+        if (!string.IsNullOrEmpty(responseContentType))
+        {
+            request.ResponseHeaderOverrides.ContentType = responseContentType;
+        }
+
+        var url = await _client.GetPreSignedURLAsync(request);
         return new Uri(url);
     }
 

@@ -2,6 +2,7 @@ using Airwave.Accounts;
 using Airwave.Catalog;
 using Airwave.Core.Data;
 using Airwave.Core.Events;
+using Airwave.Delivery;
 using Airwave.Media;
 using Airwave.Notifications;
 using Airwave.Core.Http;
@@ -67,12 +68,15 @@ internal static class AirwaveApp
         services.AddAccounts();
         services.AddMedia();
         services.AddNotifications();
+        services.AddDelivery();
         services.AddCatalog();
 
         var app = builder.Build();
         app.UseResponseCompression();
         app.UseAirwaveProblems();
         app.UseRouting();
+        // After routing (it logs only endpoints marked for the delivery log), before anything that can answer for them.
+        app.UseDeliveryLog();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -84,6 +88,7 @@ internal static class AirwaveApp
         app.MapAccountsEndpoints();
         app.MapCatalogEndpoints();
         app.MapMediaEndpoints();
+        app.MapDeliveryEndpoints();
         return app;
     }
 

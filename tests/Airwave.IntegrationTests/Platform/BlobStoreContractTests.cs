@@ -120,6 +120,42 @@ public abstract class BlobStoreContractTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenReadPart_StartMiddleEnd_ExactlyThoseBytes()
+    {
+        var key = NewKey("parts.bin");
+        var bytes = Bytes(300_000, seed: 21);
+        await Store.PutAsync(key, new MemoryStream(bytes), "application/octet-stream", CancellationToken.None);
+
+        (await ReadPartAsync(key, 0, 1)).ShouldBe(bytes[..1]);
+        (await ReadPartAsync(key, 1000, 65_536)).ShouldBe(bytes[1000..66_536]);
+        (await ReadPartAsync(key, 299_990, 10)).ShouldBe(bytes[299_990..]);
+        (await ReadPartAsync(key, 0, 300_000)).ShouldBe(bytes);
+    }
+
+    [Fact]
+    public async Task OpenReadPart_PastTheEnd_WhatThereIs()
+    {
+        var key = NewKey("short.bin");
+        var bytes = Bytes(1_000, seed: 22);
+        await Store.PutAsync(key, new MemoryStream(bytes), "application/octet-stream", CancellationToken.None);
+
+        (await ReadPartAsync(key, 900, 500)).ShouldBe(bytes[900..]);
+        (await ReadPartAsync(key, 1_000, 10)).ShouldBeEmpty();
+        (await ReadPartAsync(key, 5_000, 10)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task OpenReadPart_MissingKeyOrBadRange_Refused()
+    {
+        var key = NewKey("range.bin");
+        await Store.PutAsync(key, new MemoryStream(Bytes(10, seed: 23)), "application/octet-stream", CancellationToken.None);
+
+        await Should.ThrowAsync<FileNotFoundException>(() => Store.OpenReadAsync(NewKey("never-written"), 0, 10, CancellationToken.None));
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => Store.OpenReadAsync(key, -1, 10, CancellationToken.None));
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => Store.OpenReadAsync(key, 0, 0, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task DownloadToFile_StoredBlob_ReplacesTheLocalFile()
     {
         var key = NewKey("download.bin");
@@ -216,7 +252,7 @@ public abstract class BlobStoreContractTests : IDisposable
         await Should.ThrowAsync<ArgumentException>(() => Store.DownloadToFileAsync(key, local, ct));
         await Should.ThrowAsync<ArgumentException>(() => Store.LengthAsync(key, ct));
         await Should.ThrowAsync<ArgumentException>(() => Store.DeleteAsync(key, ct));
-        await Should.ThrowAsync<ArgumentException>(() => Store.GetReadUrlAsync(key, TimeSpan.FromMinutes(5), ct));
+        await Should.ThrowAsync<ArgumentException>(() => Store.GetReadUrlAsync(key, TimeSpan.FromMinutes(5), null, ct));
         Should.Throw<ArgumentException>(() => Store.LocalPath(key));
         (await File.ReadAllBytesAsync(local)).ShouldBe([1, 2, 3]);
     }
@@ -244,7 +280,7 @@ public abstract class BlobStoreContractTests : IDisposable
     public async Task GetReadUrl_LifetimeOutOfRange_ArgumentOutOfRange(int seconds)
     {
         await Should.ThrowAsync<ArgumentOutOfRangeException>(() =>
-            Store.GetReadUrlAsync(NewKey("any"), TimeSpan.FromSeconds(seconds), CancellationToken.None));
+            Store.GetReadUrlAsync(NewKey("any"), TimeSpan.FromSeconds(seconds), null, CancellationToken.None));
     }
 
     /// <summary>Store-specific checks on a blob that went the large-content way (a multipart upload on S3).</summary>
@@ -262,6 +298,14 @@ public abstract class BlobStoreContractTests : IDisposable
     protected async Task<byte[]> ReadAllAsync(string key)
     {
         await using var stream = await Store.OpenReadAsync(key, CancellationToken.None);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    protected async Task<byte[]> ReadPartAsync(string key, long offset, long length)
+    {
+        await using var stream = await Store.OpenReadAsync(key, offset, length, CancellationToken.None);
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy);
         return copy.ToArray();

@@ -57,6 +57,6 @@ public sealed class LocalBlobStoreTests : BlobStoreContractTests
     {
         var key = NewKey("served.mp3");
         await _store.PutAsync(key, new MemoryStream(Bytes(100, seed: 23)), "audio/mpeg", CancellationToken.None);
-        (await _store.GetReadUrlAsync(key, TimeSpan.FromMinutes(10), CancellationToken.None)).ShouldBeNull();
+        (await _store.GetReadUrlAsync(key, TimeSpan.FromMinutes(10), null, CancellationToken.None)).ShouldBeNull();
     }
 }

@@ -71,7 +71,7 @@ public sealed class S3BlobStoreTests : BlobStoreContractTests, IClassFixture<Tes
         var bytes = Bytes(123_456, seed: 31);
         await _store.PutAsync(key, new MemoryStream(bytes), "audio/mpeg", CancellationToken.None);
 
-        var url = await _store.GetReadUrlAsync(key, TimeSpan.FromMinutes(10), CancellationToken.None);
+        var url = await _store.GetReadUrlAsync(key, TimeSpan.FromMinutes(10), null, CancellationToken.None);
 
         url.ShouldNotBeNull();
         using var http = new HttpClient();
@@ -92,7 +92,7 @@ public sealed class S3BlobStoreTests : BlobStoreContractTests, IClassFixture<Tes
     public async Task GetReadUrl_SignedForTheEndpointBucketKeyAndLifetime()
     {
         var key = NewKey("signed.mp3");
-        var url = (await _store.GetReadUrlAsync(key, TimeSpan.FromMinutes(10), CancellationToken.None))!;
+        var url = (await _store.GetReadUrlAsync(key, TimeSpan.FromMinutes(10), null, CancellationToken.None))!;
 
         // s3rver does not check V4 signatures, so check this one the way AWS S3 would.
         var endpoint = new Uri(_bucket.ServiceUrl);
@@ -111,7 +111,7 @@ public sealed class S3BlobStoreTests : BlobStoreContractTests, IClassFixture<Tes
     [Fact]
     public async Task GetReadUrl_MissingKey_NotFoundWhenFetched()
     {
-        var url = (await _store.GetReadUrlAsync(NewKey("never-written"), TimeSpan.FromMinutes(10), CancellationToken.None))!;
+        var url = (await _store.GetReadUrlAsync(NewKey("never-written"), TimeSpan.FromMinutes(10), null, CancellationToken.None))!;
         using var http = new HttpClient();
         using var response = await http.GetAsync(url);
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
@@ -122,7 +122,7 @@ public sealed class S3BlobStoreTests : BlobStoreContractTests, IClassFixture<Tes
     {
         var key = NewKey("brief.mp3");
         await _store.PutAsync(key, new MemoryStream(Bytes(1_000, seed: 33)), "audio/mpeg", CancellationToken.None);
-        var url = (await _store.GetReadUrlAsync(key, TimeSpan.FromSeconds(1), CancellationToken.None))!;
+        var url = (await _store.GetReadUrlAsync(key, TimeSpan.FromSeconds(1), null, CancellationToken.None))!;
         using var http = new HttpClient();
 
         await Task.Delay(TimeSpan.FromSeconds(2.5));

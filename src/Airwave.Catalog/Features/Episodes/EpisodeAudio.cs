@@ -1,25 +1,50 @@
 using Airwave.Catalog.Data;
+using Airwave.Delivery.Contracts;
 using Airwave.Media.Contracts;
 
 namespace Airwave.Catalog.Features.Episodes;
 
 /// <summary>
-/// <c>GET /api/v1/episodes/{episodeId}/audio</c>: the enclosure URL in feeds. Redirects (302, not cacheable, so
-/// every download passes here) to the content-addressed MP3 on the media origin. A stable URL per episode lets the
-/// file change on reprocessing without breaking feeds; the delivery log is added here by the delivery feature.
+/// <c>GET /api/v1/episodes/{episodeId}/audio</c> (the MP3: the enclosure URL in feeds) and
+/// <c>…/audio/aac</c> (the AAC alternate enclosure). Each redirects (302, not cacheable, so every download passes
+/// here) to wherever Delivery sends listeners: the content-addressed file on the media origin or the CDN in front of
+/// it (signed when a signing key is set), or a pre-signed storage URL. A stable URL per episode lets the file change
+/// on reprocessing without breaking feeds. Every request, whatever the answer, goes into the delivery log.
 /// </summary>
 internal static class EpisodeAudio
 {
+    private static readonly string[] Renditions = ["mp3", "aac"];
+
     public static string PathOf(Guid episodeId) => $"/api/v1/episodes/{episodeId}/audio";
 
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapMethods("/episodes/{episodeId:guid}/audio", ["GET", "HEAD"], RedirectAsync)
-            .AllowAnonymous()
-            .WithName("GetEpisodeAudio")
-            .WithSummary("Redirect to the episode's MP3 (the feed's enclosure URL)");
+    /// <summary>The stable URL path of one rendition: the MP3 at <see cref="PathOf(Guid)"/>, others under it.</summary>
+    public static string PathOf(Guid episodeId, string rendition) => rendition == "mp3" ? PathOf(episodeId) : $"{PathOf(episodeId)}/{rendition}";
 
-    private static async Task<IResult> RedirectAsync(Guid episodeId, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts,
-        EpisodeStore episodes, IMediaService media, PublicUrls urls, TimeProvider clock, CancellationToken cancellationToken)
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapMethods("/episodes/{episodeId:guid}/audio", ["GET", "HEAD"], RedirectMp3Async)
+            .AllowAnonymous()
+            .WithDeliveryLog(episodeRouteValue: "episodeId")
+            .WithName("GetEpisodeAudio")
+            .WithSummary("Redirect to the episode's MP3 (the feed's enclosure URL)")
+            .Produces(StatusCodes.Status302Found)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapMethods("/episodes/{episodeId:guid}/audio/{rendition}", ["GET", "HEAD"], RedirectAsync)
+            .AllowAnonymous()
+            .WithDeliveryLog(episodeRouteValue: "episodeId")
+            .WithName("GetEpisodeAudioRendition")
+            .WithSummary("Redirect to one rendition of the episode's audio: mp3, or aac (the feed's alternate enclosure)")
+            .Produces(StatusCodes.Status302Found)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static Task<IResult> RedirectMp3Async(Guid episodeId, ClaimsPrincipal user, HttpContext http, PodcastStore podcasts,
+        EpisodeStore episodes, IMediaService media, IMediaDelivery delivery, TimeProvider clock, CancellationToken cancellationToken) =>
+        RedirectAsync(episodeId, "mp3", user, http, podcasts, episodes, media, delivery, clock, cancellationToken);
+
+    private static async Task<IResult> RedirectAsync(Guid episodeId, string rendition, ClaimsPrincipal user, HttpContext http,
+        PodcastStore podcasts, EpisodeStore episodes, IMediaService media, IMediaDelivery delivery, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
         if (podcast is null || !user.CanView(podcast, episode!, clock.GetUtcNow()))
@@ -27,13 +52,19 @@ internal static class EpisodeAudio
             return Problems.NotFound("The episode");
         }
 
+        if (!Renditions.Contains(rendition))
+        {
+            return Problems.NotFound($"The audio rendition '{rendition}' (there are 'mp3' and 'aac')");
+        }
+
         var renditions = episode!.LiveAssetId is { } assetId ? await media.GetRenditionsAsync([assetId], cancellationToken) : null;
-        if (renditions?.Values.SingleOrDefault()?.FirstOrDefault(r => r.Name == "mp3") is not { } mp3)
+        if (renditions?.Values.SingleOrDefault()?.FirstOrDefault(r => r.Name == rendition) is not { } file)
         {
             return Problems.NotFound("The episode's audio");
         }
 
-        http.HttpContext.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Redirect(urls.Absolute(http, "/" + mp3.Key));
+        var target = await delivery.GetRedirectTargetAsync(http, new DeliveryTarget(file.Key, file.ContentType, file.Name, episodeId), cancellationToken);
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Redirect(target);
     }
 }

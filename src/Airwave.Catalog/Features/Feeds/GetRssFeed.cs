@@ -96,6 +96,6 @@ internal static class GetRssFeed
             urls.Absolute(request, EpisodeAudio.PathOf(row.Id)), mp3.SizeBytes, mp3.ContentType,
             (long)Math.Round((row.DurationMs ?? 0) / 1000.0), Covers.Urls(row.CoverImageKey, urls, request)?["3000"], row.SeasonNumber,
             row.EpisodeNumber, row.EpisodeType, row.Explicit,
-            aac is null ? null : new FeedAlternate(urls.Absolute(request, "/" + aac.Key), aac.SizeBytes, aac.ContentType, aac.BitrateKbps, aac.Sha256));
+            aac is null ? null : new FeedAlternate(urls.Absolute(request, EpisodeAudio.PathOf(row.Id, aac.Name)), aac.SizeBytes, aac.ContentType, aac.BitrateKbps, aac.Sha256));
     }
 }
