@@ -24,14 +24,14 @@ public sealed class ServerOptions
 /// <summary>Builds absolute URLs for links that are shared outside the API (feeds, media, pages).</summary>
 public sealed class PublicUrls(IOptions<ServerOptions> options)
 {
-    public string Absolute(HttpRequest request, string path)
-    {
-        var baseUrl = options.Value.PublicBaseUrl;
-        if (string.IsNullOrWhiteSpace(baseUrl))
-        {
-            baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
-        }
+    /// <summary>The configured public base URL without a trailing slash, or null when links follow each request.</summary>
+    public string? Configured => string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? null : options.Value.PublicBaseUrl.Trim().TrimEnd('/');
 
-        return baseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
-    }
+    public string Absolute(HttpRequest request, string path) => Combine(BaseOf(request), path);
+
+    /// <summary>The base URL links in answers to <paramref name="request"/> start with (no trailing slash).</summary>
+    public string BaseOf(HttpRequest request) => Configured ?? $"{request.Scheme}://{request.Host}{request.PathBase}".TrimEnd('/');
+
+    /// <summary>An absolute URL from a base URL and a path, for links built outside a request (stored feeds).</summary>
+    public static string Combine(string baseUrl, string path) => baseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
 }
