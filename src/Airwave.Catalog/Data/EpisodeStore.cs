@@ -141,8 +141,11 @@ internal sealed class EpisodeStore(Database database)
     public async Task<DateTimeOffset?> NextScheduledAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(new CommandDefinition(
-            "SELECT MIN(published_at) FROM episodes WHERE announced_at IS NULL AND published_at IS NOT NULL AND published_at > @now",
+        return await connection.QueryFirstOrDefaultAsync<DateTimeOffset?>(new CommandDefinition(
+            """
+            SELECT published_at FROM episodes WHERE announced_at IS NULL AND published_at IS NOT NULL AND published_at > @now
+            ORDER BY published_at LIMIT 1
+            """,
             new { now }, cancellationToken: cancellationToken));
     }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Airwave.Core.Data;
 using Dapper;
 
@@ -166,6 +167,12 @@ internal sealed class FeedStore(Database database)
             return 0;
         }, cancellationToken);
     }
+
+    /// <summary>In the caller's transaction: the podcast's feed is gone (unpublished) the moment the change commits.</summary>
+    public static async Task DeleteAllAsync(DbConnection connection, DbTransaction transaction, Guid podcastId,
+        CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM stored_feeds WHERE podcast_id = @podcastId", new { podcastId }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>Removes a podcast's stored feeds: all of them, or those for other base URLs than <paramref name="keepBaseUrl"/>.</summary>
     public async Task DeleteAsync(Guid podcastId, string? keepBaseUrl, CancellationToken cancellationToken)

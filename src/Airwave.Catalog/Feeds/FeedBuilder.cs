@@ -9,6 +9,7 @@ using Airwave.Catalog.Features.Feeds;
 using Airwave.Catalog.Podcasts;
 using Airwave.Catalog.Text;
 using Airwave.Media.Contracts;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +30,7 @@ internal sealed class FeedBuilder(
     PublicUrls urls,
     IOptions<FeedOptions> options,
     TimeProvider clock,
-    ILogger<FeedBuilder> logger)
+    ILogger<FeedBuilder> logger) : IDisposable
 {
     /// <summary>Brotli quality 5: most of quality 11's gain on XML at a small fraction of its time (builds stay in milliseconds).</summary>
     private const int BrotliQuality = 5;
@@ -37,6 +38,26 @@ internal sealed class FeedBuilder(
 
     // Builds of one feed in this process queue behind each other (the second then finds the feed fresh).
     private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
+    // Show notes rendered to HTML, by their Markdown: rendering is most of a build's time, and notes rarely change.
+    private readonly MemoryCache _html = new(new MemoryCacheOptions { SizeLimit = 64L * 1024 * 1024 });
+
+    public void Dispose()
+    {
+        _html.Dispose();
+        foreach (var gate in _gates)
+        {
+            gate.Dispose();
+        }
+    }
+
+    /// <summary>The show notes as sanitised HTML, rendered once per distinct text.</summary>
+    public string Html(string markdown) =>
+        _html.GetOrCreate(markdown, entry =>
+        {
+            entry.Size = (markdown.Length * 2L) + 64;
+            return ShowNotes.ToHtml(markdown);
+        })!;
 
     /// <summary>
     /// Makes sure the stored feed for <paramref name="baseUrl"/> is built from the podcast's current version; false
@@ -118,7 +139,7 @@ internal sealed class FeedBuilder(
         }
 
         var pageSize = options.Value.PageSize;
-        var documents = Build(podcast with { PodcastGuid = guid }, rows, renditions, baseUrl, pageSize, built);
+        var documents = Build(podcast with { PodcastGuid = guid }, rows, renditions, baseUrl, pageSize, built, Html);
         var changed = new List<StoredFeedPage>();
         for (var i = 0; i < documents.Count; i++)
         {
@@ -140,8 +161,10 @@ internal sealed class FeedBuilder(
     /// episodic ones newest first; one complete page unless <paramref name="pageSize"/> splits it.
     /// </summary>
     /// <param name="built">The lastBuildDate written into the pages.</param>
+    /// <param name="html">Renders show notes (Markdown) to sanitised HTML.</param>
     internal static IReadOnlyList<FeedDocument> Build(PodcastRow podcast, IReadOnlyList<EpisodeRow> rows,
-        IReadOnlyDictionary<Guid, IReadOnlyList<MediaRendition>> renditions, string baseUrl, int pageSize, DateTimeOffset built)
+        IReadOnlyDictionary<Guid, IReadOnlyList<MediaRendition>> renditions, string baseUrl, int pageSize, DateTimeOffset built,
+        Func<string, string> html)
     {
         var ordered = podcast.PodcastType == "serial"
             ? rows.OrderBy(e => e.SeasonNumber ?? int.MaxValue).ThenBy(e => e.EpisodeNumber ?? int.MaxValue).ThenBy(e => e.PublishedAt).ToList()
@@ -149,14 +172,14 @@ internal sealed class FeedBuilder(
         var items = new List<FeedItem>(ordered.Count);
         foreach (var row in ordered)
         {
-            if (Item(row, renditions.GetValueOrDefault(row.LiveAssetId!.Value), baseUrl) is { } item)
+            if (Item(row, renditions.GetValueOrDefault(row.LiveAssetId!.Value), baseUrl, html) is { } item)
             {
                 items.Add(item);
             }
         }
 
         var feedUrl = PublicUrls.Combine(baseUrl, GetRssFeed.PathOf(podcast.Id));
-        var channel = Channel(podcast, feedUrl, baseUrl, built, items.Count == 0 ? null : items.Max(i => i.PubDate));
+        var channel = Channel(podcast, feedUrl, baseUrl, built, items.Count == 0 ? null : items.Max(i => i.PubDate), html);
         if (pageSize <= 0 || items.Count <= pageSize)
         {
             return [RssFeedWriter.WriteDocument(channel, items)];
@@ -177,10 +200,11 @@ internal sealed class FeedBuilder(
 
     public static string PageUrl(string feedUrl, int page) => page == 1 ? feedUrl : $"{feedUrl}?page={page}";
 
-    internal static FeedChannel Channel(PodcastRow podcast, string feedUrl, string baseUrl, DateTimeOffset built, DateTimeOffset? pubDate)
+    internal static FeedChannel Channel(PodcastRow podcast, string feedUrl, string baseUrl, DateTimeOffset built, DateTimeOffset? pubDate,
+        Func<string, string> html)
     {
         var fields = PodcastFeedFields.From(podcast);
-        return new FeedChannel(podcast.Title, ShowNotes.ToHtml(podcast.Description), podcast.WebsiteUrl ?? feedUrl, podcast.Language,
+        return new FeedChannel(podcast.Title, html(podcast.Description), podcast.WebsiteUrl ?? feedUrl, podcast.Language,
             podcast.Copyright, podcast.Author, podcast.OwnerName, podcast.OwnerEmail, podcast.Category, podcast.Subcategory, podcast.Explicit,
             podcast.PodcastType, Covers.LargestAt(podcast.CoverImageKey, baseUrl), feedUrl, built)
         {
@@ -200,7 +224,7 @@ internal sealed class FeedBuilder(
     }
 
     /// <summary>The episode as an item, or null when its live media has no MP3 (nothing to enclose).</summary>
-    internal static FeedItem? Item(EpisodeRow row, IReadOnlyList<MediaRendition>? renditions, string baseUrl)
+    internal static FeedItem? Item(EpisodeRow row, IReadOnlyList<MediaRendition>? renditions, string baseUrl, Func<string, string> html)
     {
         var mp3 = renditions?.FirstOrDefault(r => r.Name == "mp3");
         if (mp3 is null)
@@ -209,9 +233,9 @@ internal sealed class FeedBuilder(
         }
 
         var aac = renditions!.FirstOrDefault(r => r.Name == "aac");
-        var html = ShowNotes.ToHtml(row.Description);
+        var notes = html(row.Description);
         var fields = EpisodeFeedFields.From(row);
-        return new FeedItem(row.Guid, row.Title, html.Length > 0 ? html : $"<p>{System.Net.WebUtility.HtmlEncode(row.Title)}</p>", row.PublishedAt!.Value,
+        return new FeedItem(row.Guid, row.Title, notes.Length > 0 ? notes : $"<p>{System.Net.WebUtility.HtmlEncode(row.Title)}</p>", row.PublishedAt!.Value,
             PublicUrls.Combine(baseUrl, EpisodeAudio.PathOf(row.Id)), mp3.SizeBytes, mp3.ContentType,
             (long)Math.Round((row.DurationMs ?? 0) / 1000.0), Covers.LargestAt(row.CoverImageKey, baseUrl), row.SeasonNumber,
             row.EpisodeNumber, row.EpisodeType, row.Explicit,

@@ -95,7 +95,8 @@ internal static class RssFeedWriter
     public const string Content = "http://purl.org/rss/1.0/modules/content/";
     public const string FeedHistory = "http://purl.org/syndication/history/1.0";
 
-    private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = true, Async = false };
+    // Every string is made XML-safe here (XmlSafe) before it is written, so the writer need not check characters again.
+    private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = true, Async = false, CheckCharacters = false };
 
     public static byte[] Write(FeedChannel channel, IReadOnlyList<FeedItem> items) => WriteDocument(channel, items).Body;
 

@@ -18,10 +18,10 @@ internal static class CreateEpisode
         string? EpisodeType,
         bool? Explicit,
         string? Guid,
-        IReadOnlyList<TranscriptLink>? Transcripts = null,
-        string? ChaptersUrl = null,
-        IReadOnlyList<Soundbite>? Soundbites = null,
-        IReadOnlyList<PersonCredit>? Persons = null);
+        IReadOnlyList<TranscriptLink>? Transcripts,
+        string? ChaptersUrl,
+        IReadOnlyList<Soundbite>? Soundbites,
+        IReadOnlyList<PersonCredit>? Persons);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/podcasts/{podcastId:guid}/episodes", HandleAsync)

@@ -18,10 +18,10 @@ internal static class UpdateEpisode
         Optional<string?> EpisodeType,
         Optional<bool?> Explicit,
         Optional<string?> Guid,
-        Optional<IReadOnlyList<TranscriptLink>?> Transcripts = default,
-        Optional<string?> ChaptersUrl = default,
-        Optional<IReadOnlyList<Soundbite>?> Soundbites = default,
-        Optional<IReadOnlyList<PersonCredit>?> Persons = default);
+        Optional<IReadOnlyList<TranscriptLink>?> Transcripts,
+        Optional<string?> ChaptersUrl,
+        Optional<IReadOnlyList<Soundbite>?> Soundbites,
+        Optional<IReadOnlyList<PersonCredit>?> Persons);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("/episodes/{episodeId:guid}", HandleAsync)

@@ -22,16 +22,16 @@ internal static class CreatePodcast
         string? Copyright,
         bool? NormalizeLoudness,
         double? LoudnessTargetLufs,
-        string? NewFeedUrl = null,
-        bool? ItunesBlock = null,
-        bool? ItunesComplete = null,
-        bool? Locked = null,
-        IReadOnlyList<FundingLink>? Funding = null,
-        IReadOnlyList<PersonCredit>? Persons = null,
-        PlaceValue? Location = null,
-        LicenseValue? License = null,
-        IReadOnlyList<TxtRecord>? Txt = null,
-        UpdateFrequencyValue? UpdateFrequency = null);
+        string? NewFeedUrl,
+        bool? ItunesBlock,
+        bool? ItunesComplete,
+        bool? Locked,
+        IReadOnlyList<FundingLink>? Funding,
+        IReadOnlyList<PersonCredit>? Persons,
+        PlaceValue? Location,
+        LicenseValue? License,
+        IReadOnlyList<TxtRecord>? Txt,
+        UpdateFrequencyValue? UpdateFrequency);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/podcasts", HandleAsync)

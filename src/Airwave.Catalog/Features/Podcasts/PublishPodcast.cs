@@ -46,6 +46,12 @@ internal static class PublishPodcast
             {
                 await CatalogChanges.FeedChangedAsync(connection, transaction, podcastId, now, cancellationToken);
             }
+
+            if (!publish)
+            {
+                // The feed goes with the show, at once; nothing stored is served again.
+                await FeedStore.DeleteAllAsync(connection, transaction, podcastId, cancellationToken);
+            }
         }, cancellationToken);
 
         // Episodes already published while the show was a draft go live with it: the announcer raises EpisodeWentLive.

@@ -25,16 +25,16 @@ internal static class UpdatePodcast
         Optional<string?> Copyright,
         Optional<bool?> NormalizeLoudness,
         Optional<double?> LoudnessTargetLufs,
-        Optional<string?> NewFeedUrl = default,
-        Optional<bool?> ItunesBlock = default,
-        Optional<bool?> ItunesComplete = default,
-        Optional<bool?> Locked = default,
-        Optional<IReadOnlyList<FundingLink>?> Funding = default,
-        Optional<IReadOnlyList<PersonCredit>?> Persons = default,
-        Optional<PlaceValue?> Location = default,
-        Optional<LicenseValue?> License = default,
-        Optional<IReadOnlyList<TxtRecord>?> Txt = default,
-        Optional<UpdateFrequencyValue?> UpdateFrequency = default);
+        Optional<string?> NewFeedUrl,
+        Optional<bool?> ItunesBlock,
+        Optional<bool?> ItunesComplete,
+        Optional<bool?> Locked,
+        Optional<IReadOnlyList<FundingLink>?> Funding,
+        Optional<IReadOnlyList<PersonCredit>?> Persons,
+        Optional<PlaceValue?> Location,
+        Optional<LicenseValue?> License,
+        Optional<IReadOnlyList<TxtRecord>?> Txt,
+        Optional<UpdateFrequencyValue?> UpdateFrequency);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("/podcasts/{podcastId:guid}", HandleAsync)
