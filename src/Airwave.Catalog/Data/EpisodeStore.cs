@@ -46,6 +46,21 @@ internal sealed record EpisodeRow
     public Cursor Position => new(PublishedAt ?? CreatedAt, Id);
 }
 
+/// <summary>
+/// An episode in a feed, as far as a rebuild needs to know before writing anything: which one, where it sorts, and
+/// what its written item depends on (<c>updated_at</c> moves with every change of the row).
+/// </summary>
+internal sealed record FeedEntry
+{
+    public required Guid Id { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public required DateTimeOffset PublishedAt { get; init; }
+    public required Guid LiveAssetId { get; init; }
+    public required int MediaChapters { get; init; }
+    public int? SeasonNumber { get; init; }
+    public int? EpisodeNumber { get; init; }
+}
+
 /// <summary>An episode whose publication time has passed but whose going live was not announced yet.</summary>
 internal sealed record DueAnnouncement
 {
@@ -162,6 +177,41 @@ internal sealed class EpisodeStore(Database database)
             WHERE podcast_id = @podcastId AND published_at IS NOT NULL AND published_at <= @now AND live_asset_id IS NOT NULL
             ORDER BY published_at DESC, id DESC
             """, new { podcastId, now }, cancellationToken: cancellationToken))];
+    }
+
+    /// <summary>
+    /// What a feed lists (see <see cref="ListLiveAsync"/>), without the text: a rebuild reads whole rows only for
+    /// the episodes it has not written before.
+    /// </summary>
+    public async Task<IReadOnlyList<FeedEntry>> ListFeedEntriesAsync(Guid podcastId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return [.. await connection.QueryAsync<FeedEntry>(new CommandDefinition(
+            """
+            SELECT id, updated_at, published_at, live_asset_id, media_chapters, season_number, episode_number FROM episodes
+            WHERE podcast_id = @podcastId AND published_at IS NOT NULL AND published_at <= @now AND live_asset_id IS NOT NULL
+            ORDER BY published_at DESC, id DESC
+            """, new { podcastId, now }, cancellationToken: cancellationToken))];
+    }
+
+    /// <summary>Whole rows of the given episodes (in no particular order).</summary>
+    public async Task<IReadOnlyList<EpisodeRow>> FindManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = new List<EpisodeRow>(ids.Count);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            rows.AddRange(await connection.QueryAsync<EpisodeRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM episodes WHERE {database.Dialect.AnyOf("id", "ids")}",
+                new { ids = database.Dialect.IdList(chunk) }, cancellationToken: cancellationToken)));
+        }
+
+        return rows;
     }
 
     /// <summary>

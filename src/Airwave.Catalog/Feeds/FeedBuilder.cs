@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using System.Text;
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
 using Airwave.Catalog.Features;
@@ -32,19 +33,22 @@ internal sealed class FeedBuilder(
     TimeProvider clock,
     ILogger<FeedBuilder> logger) : IDisposable
 {
-    /// <summary>Brotli quality 5: most of quality 11's gain on XML at a small fraction of its time (builds stay in milliseconds).</summary>
-    private const int BrotliQuality = 5;
+    /// <summary>Brotli quality 4: most of quality 11's gain on feed XML at a small fraction of its time (builds stay in milliseconds).</summary>
+    private const int BrotliQuality = 4;
     private const int BrotliWindow = 22;
 
     // Builds of one feed in this process queue behind each other (the second then finds the feed fresh).
     private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
-    // Show notes rendered to HTML, by their Markdown: rendering is most of a build's time, and notes rarely change.
-    private readonly MemoryCache _html = new(new MemoryCacheOptions { SizeLimit = 64L * 1024 * 1024 });
+    // Show notes rendered to HTML, by their Markdown, and items written as XML, by what they are written from: most
+    // of a build's time goes into these, and an edit changes one episode, not two thousand.
+    private readonly MemoryCache _html = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.MemoryCacheMegabytes) * 1024L * 1024 / 4 });
+    private readonly ItemFragmentCache _items = new(Math.Max(1, options.Value.MemoryCacheMegabytes) * 1024L * 1024);
 
     public void Dispose()
     {
         _html.Dispose();
+        _items.Dispose();
         foreach (var gate in _gates)
         {
             gate.Dispose();
@@ -55,8 +59,9 @@ internal sealed class FeedBuilder(
     public string Html(string markdown) =>
         _html.GetOrCreate(markdown, entry =>
         {
-            entry.Size = (markdown.Length * 2L) + 64;
-            return ShowNotes.ToHtml(markdown);
+            var html = ShowNotes.ToHtml(markdown);
+            entry.Size = ((markdown.Length + html.Length) * 2L) + 64;
+            return html;
         })!;
 
     /// <summary>
@@ -125,8 +130,7 @@ internal sealed class FeedBuilder(
             return;
         }
 
-        var rows = await episodes.ListLiveAsync(podcastId, now, cancellationToken);
-        var renditions = await media.GetRenditionsAsync([.. rows.Select(r => r.LiveAssetId!.Value)], cancellationToken);
+        var entries = await episodes.ListFeedEntriesAsync(podcastId, now, cancellationToken);
         var feedUrl = PublicUrls.Combine(baseUrl, GetRssFeed.PathOf(podcastId));
         var guid = podcast.PodcastGuid ?? await podcasts.AssignGuidAsync(podcastId, PodcastGuid.ForFeedUrl(feedUrl), cancellationToken);
         var stored = (await store.SummariesAsync(podcastId, baseUrl, cancellationToken)).ToDictionary(s => s.Page);
@@ -139,7 +143,10 @@ internal sealed class FeedBuilder(
         }
 
         var pageSize = options.Value.PageSize;
-        var documents = Build(podcast with { PodcastGuid = guid }, rows, renditions, baseUrl, pageSize, built, Html);
+        var fragments = await ItemsAsync(entries, baseUrl, cancellationToken);
+        var documents = Compose(podcast with { PodcastGuid = guid },
+            [.. Order(podcast, entries, e => e.SeasonNumber, e => e.EpisodeNumber, e => e.PublishedAt).Select(e => (e.PublishedAt, fragments[e.Id]))],
+            baseUrl, pageSize, built, Html);
         var changed = new List<StoredFeedPage>();
         for (var i = 0; i < documents.Count; i++)
         {
@@ -153,12 +160,73 @@ internal sealed class FeedBuilder(
         await store.SaveAsync(podcastId, baseUrl, podcast.FeedVersion, pageSize, documents.Count, changed, now, limitBaseUrls: urls.Configured is null,
             cancellationToken);
         logger.LogDebug("Feed of {PodcastId} for {BaseUrl}: {Episodes} episodes, {Changed} of {Pages} page(s) changed", podcastId, baseUrl,
-            rows.Count, changed.Count, documents.Count);
+            entries.Count, changed.Count, documents.Count);
     }
 
     /// <summary>
-    /// The feed's pages, written (no database, no compression): serial shows oldest first by season and number,
-    /// episodic ones newest first; one complete page unless <paramref name="pageSize"/> splits it.
+    /// Each entry's written item: kept from an earlier build when nothing it is written from changed, otherwise
+    /// written now from the whole row (read only for these). An episode whose media has no MP3 gets an empty item.
+    /// </summary>
+    private async Task<Dictionary<Guid, byte[]>> ItemsAsync(IReadOnlyList<FeedEntry> entries, string baseUrl, CancellationToken cancellationToken)
+    {
+        var fragments = new Dictionary<Guid, byte[]>(entries.Count);
+        var missing = new Dictionary<Guid, FeedEntry>();
+        foreach (var entry in entries)
+        {
+            if (_items.Get(KeyOf(entry, baseUrl)) is { } fragment)
+            {
+                fragments[entry.Id] = fragment;
+            }
+            else
+            {
+                missing[entry.Id] = entry;
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return fragments;
+        }
+
+        var rows = await episodes.FindManyAsync(missing.Keys, cancellationToken);
+        var renditions = await media.GetRenditionsAsync([.. rows.Where(r => r.LiveAssetId is not null).Select(r => r.LiveAssetId!.Value)], cancellationToken);
+        var items = rows.Select(row => (Row: row, Item: row.LiveAssetId is { } asset ? Item(row, renditions.GetValueOrDefault(asset), baseUrl, Html) : null))
+            .ToList();
+        var written = RssFeedWriter.ItemFragments([.. items.Where(i => i.Item is not null).Select(i => i.Item!)]);
+        var next = 0;
+        foreach (var (row, item) in items)
+        {
+            var fragment = item is null ? [] : written[next++];
+            fragments[row.Id] = fragment;
+            // Kept under what the entry said before the row was read: a change in between gets written again next time.
+            if (missing.TryGetValue(row.Id, out var entry) && entry.UpdatedAt == row.UpdatedAt)
+            {
+                _items.Set(KeyOf(entry, baseUrl), fragment);
+            }
+        }
+
+        // Deleted between the two reads: nothing to list.
+        foreach (var gone in missing.Keys.Where(id => !fragments.ContainsKey(id)))
+        {
+            fragments[gone] = [];
+        }
+
+        return fragments;
+    }
+
+    private static ItemKey KeyOf(FeedEntry entry, string baseUrl) =>
+        new(entry.Id, entry.UpdatedAt, entry.PublishedAt, entry.LiveAssetId, entry.MediaChapters, baseUrl);
+
+    /// <summary>Serial shows oldest first by season and number; episodic ones as given (newest first).</summary>
+    private static IReadOnlyList<T> Order<T>(PodcastRow podcast, IReadOnlyList<T> episodes, Func<T, int?> season, Func<T, int?> number,
+        Func<T, DateTimeOffset?> published) =>
+        podcast.PodcastType == "serial"
+            ? [.. episodes.OrderBy(e => season(e) ?? int.MaxValue).ThenBy(e => number(e) ?? int.MaxValue).ThenBy(published)]
+            : episodes;
+
+    /// <summary>
+    /// The feed's pages from whole rows, every item written (no database, no cache, no compression): what a build
+    /// produces, for tests and tools.
     /// </summary>
     /// <param name="built">The lastBuildDate written into the pages.</param>
     /// <param name="html">Renders show notes (Markdown) to sanitised HTML.</param>
@@ -166,33 +234,38 @@ internal sealed class FeedBuilder(
         IReadOnlyDictionary<Guid, IReadOnlyList<MediaRendition>> renditions, string baseUrl, int pageSize, DateTimeOffset built,
         Func<string, string> html)
     {
-        var ordered = podcast.PodcastType == "serial"
-            ? rows.OrderBy(e => e.SeasonNumber ?? int.MaxValue).ThenBy(e => e.EpisodeNumber ?? int.MaxValue).ThenBy(e => e.PublishedAt).ToList()
-            : rows;
-        var items = new List<FeedItem>(ordered.Count);
-        foreach (var row in ordered)
-        {
-            if (Item(row, renditions.GetValueOrDefault(row.LiveAssetId!.Value), baseUrl, html) is { } item)
-            {
-                items.Add(item);
-            }
-        }
+        var items = Order(podcast, rows, r => r.SeasonNumber, r => r.EpisodeNumber, r => r.PublishedAt)
+            .Select(row => (PublishedAt: row.PublishedAt!.Value, Item: Item(row, renditions.GetValueOrDefault(row.LiveAssetId!.Value), baseUrl, html)))
+            .Where(i => i.Item is not null)
+            .ToList();
+        var fragments = RssFeedWriter.ItemFragments([.. items.Select(i => i.Item!)]);
+        return Compose(podcast, [.. items.Select((item, index) => (item.PublishedAt, fragments[index]))], baseUrl, pageSize, built, html);
+    }
 
+    /// <summary>
+    /// The pages around items already written, in feed order (an empty item is an episode left out): one complete
+    /// page unless <paramref name="pageSize"/> splits them, RFC 5005 links between pages.
+    /// </summary>
+    internal static IReadOnlyList<FeedDocument> Compose(PodcastRow podcast, IReadOnlyList<(DateTimeOffset PublishedAt, byte[] Item)> items,
+        string baseUrl, int pageSize, DateTimeOffset built, Func<string, string> html)
+    {
+        var listed = items.Where(i => i.Item.Length > 0).ToList();
+        var fragments = listed.Select(i => i.Item).ToList();
         var feedUrl = PublicUrls.Combine(baseUrl, GetRssFeed.PathOf(podcast.Id));
-        var channel = Channel(podcast, feedUrl, baseUrl, built, items.Count == 0 ? null : items.Max(i => i.PubDate), html);
-        if (pageSize <= 0 || items.Count <= pageSize)
+        var channel = Channel(podcast, feedUrl, baseUrl, built, listed.Count == 0 ? null : listed.Max(i => i.PublishedAt), html);
+        if (pageSize <= 0 || fragments.Count <= pageSize)
         {
-            return [RssFeedWriter.WriteDocument(channel, items)];
+            return [RssFeedWriter.WriteDocument(channel, fragments)];
         }
 
-        var count = (items.Count + pageSize - 1) / pageSize;
+        var count = (fragments.Count + pageSize - 1) / pageSize;
         var pages = new FeedDocument[count];
         for (var page = 1; page <= count; page++)
         {
             var paging = new FeedPaging(feedUrl, page > 1 ? PageUrl(feedUrl, page - 1) : null, page < count ? PageUrl(feedUrl, page + 1) : null,
                 PageUrl(feedUrl, count));
             pages[page - 1] = RssFeedWriter.WriteDocument(channel with { Paging = paging, SelfUrl = PageUrl(feedUrl, page) },
-                items.GetRange((page - 1) * pageSize, Math.Min(pageSize, items.Count - ((page - 1) * pageSize))));
+                fragments.GetRange((page - 1) * pageSize, Math.Min(pageSize, fragments.Count - ((page - 1) * pageSize))));
         }
 
         return pages;
@@ -266,7 +339,8 @@ internal sealed class FeedBuilder(
         {
             Page = page,
             ContentHash = contentHash,
-            Etag = Convert.ToHexStringLower(SHA256.HashData(body))[..32],
+            // The bytes are the content (hashed already) plus the lastBuildDate: both name the representation.
+            Etag = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{contentHash}|{lastModified.UtcTicks}")))[..32],
             Body = body,
             BodyGzip = gzip,
             BodyBrotli = await brotli,
@@ -304,4 +378,23 @@ internal sealed class FeedBuilder(
     }
 
     private static DateTimeOffset WholeSeconds(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerSecond));
+}
+
+/// <summary>
+/// What an item's XML is written from. An episode row's <c>updated_at</c> moves with every change to it, including
+/// its media going live (in the transaction that follows the processed renditions), so equal keys mean equal bytes.
+/// </summary>
+internal readonly record struct ItemKey(Guid EpisodeId, DateTimeOffset UpdatedAt, DateTimeOffset PublishedAt, Guid LiveAssetId, int MediaChapters,
+    string BaseUrl);
+
+/// <summary>Written items in memory, bounded in bytes; the least recently used go first.</summary>
+internal sealed class ItemFragmentCache(long bytes) : IDisposable
+{
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = bytes });
+
+    public byte[]? Get(ItemKey key) => _cache.TryGetValue(key, out byte[]? fragment) ? fragment : null;
+
+    public void Set(ItemKey key, byte[] fragment) => _cache.Set(key, fragment, new MemoryCacheEntryOptions { Size = fragment.Length + 128 });
+
+    public void Dispose() => _cache.Dispose();
 }

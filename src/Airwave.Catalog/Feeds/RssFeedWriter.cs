@@ -100,26 +100,30 @@ internal static class RssFeedWriter
 
     public static byte[] Write(FeedChannel channel, IReadOnlyList<FeedItem> items) => WriteDocument(channel, items).Body;
 
-    public static FeedDocument WriteDocument(FeedChannel channel, IReadOnlyList<FeedItem> items)
+    public static FeedDocument WriteDocument(FeedChannel channel, IReadOnlyList<FeedItem> items) => WriteDocument(channel, ItemFragments(items));
+
+    /// <summary>
+    /// The feed document from its channel and its items already written as fragments (<see cref="ItemFragments"/>):
+    /// the items' bytes are copied in as they are, so a rebuild re-writes only the items that changed.
+    /// </summary>
+    public static FeedDocument WriteDocument(FeedChannel channel, IReadOnlyList<byte[]> itemFragments)
     {
-        // Roughly 2 KB per episode; starting near the final size saves the buffer's regrowth copies.
-        using var stream = new MemoryStream(4096 + (items.Count * 2048));
+        var size = 4096;
+        foreach (var fragment in itemFragments)
+        {
+            size += fragment.Length;
+        }
+
+        using var stream = new MemoryStream(size);
         int stampStart, stampEnd;
         using (var xml = XmlWriter.Create(stream, Settings))
         {
-            xml.WriteStartDocument();
-            xml.WriteStartElement("rss");
-            xml.WriteAttributeString("version", "2.0");
-            xml.WriteAttributeString("xmlns", "itunes", null, Itunes);
-            xml.WriteAttributeString("xmlns", "podcast", null, PodcastNs);
-            xml.WriteAttributeString("xmlns", "atom", null, Atom);
-            xml.WriteAttributeString("xmlns", "content", null, Content);
-            xml.WriteAttributeString("xmlns", "fh", null, FeedHistory);
-            xml.WriteStartElement("channel");
+            StartChannel(xml);
             (stampStart, stampEnd) = WriteChannel(xml, stream, channel);
-            foreach (var item in items)
+            xml.Flush();
+            foreach (var fragment in itemFragments)
             {
-                WriteItem(xml, item);
+                stream.Write(fragment);
             }
 
             xml.WriteEndElement();
@@ -128,6 +132,57 @@ internal static class RssFeedWriter
         }
 
         return new FeedDocument(stream.ToArray(), stampStart, stampEnd);
+    }
+
+    /// <summary>
+    /// Each item written as the exact bytes it takes inside a feed document (same namespace prefixes, same
+    /// indentation), so it can be kept and copied into later builds.
+    /// </summary>
+    public static byte[][] ItemFragments(IReadOnlyList<FeedItem> items)
+    {
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        using var stream = new MemoryStream(items.Count * 3072);
+        var bounds = new (int Start, int End)[items.Count];
+        using (var xml = XmlWriter.Create(stream, Settings))
+        {
+            StartChannel(xml);
+            // A first child closes channel's start tag, so each item below begins with its own line break and indent.
+            xml.WriteElementString("generator", "Airwave");
+            for (var i = 0; i < items.Count; i++)
+            {
+                xml.Flush();
+                var start = (int)stream.Position;
+                WriteItem(xml, items[i]);
+                xml.Flush();
+                bounds[i] = (start, (int)stream.Position);
+            }
+        }
+
+        var buffer = stream.GetBuffer();
+        var fragments = new byte[items.Count][];
+        for (var i = 0; i < items.Count; i++)
+        {
+            fragments[i] = buffer.AsSpan(bounds[i].Start, bounds[i].End - bounds[i].Start).ToArray();
+        }
+
+        return fragments;
+    }
+
+    private static void StartChannel(XmlWriter xml)
+    {
+        xml.WriteStartDocument();
+        xml.WriteStartElement("rss");
+        xml.WriteAttributeString("version", "2.0");
+        xml.WriteAttributeString("xmlns", "itunes", null, Itunes);
+        xml.WriteAttributeString("xmlns", "podcast", null, PodcastNs);
+        xml.WriteAttributeString("xmlns", "atom", null, Atom);
+        xml.WriteAttributeString("xmlns", "content", null, Content);
+        xml.WriteAttributeString("xmlns", "fh", null, FeedHistory);
+        xml.WriteStartElement("channel");
     }
 
     /// <summary>RFC 822 dates as RSS 2.0 requires ("Mon, 09 Mar 2026 10:00:00 GMT").</summary>
