@@ -18,3 +18,9 @@ CREATE TABLE stored_feeds (
     built_at      timestamptz NOT NULL,
     PRIMARY KEY (podcast_id, base_url, page)
 );
+
+-- Bodies are stored as they are: the XML is read far more often than written, and the gzip and Brotli forms are
+-- already compressed, so TOAST compression would only cost CPU on every rebuild.
+ALTER TABLE stored_feeds ALTER COLUMN body SET STORAGE EXTERNAL;
+ALTER TABLE stored_feeds ALTER COLUMN body_gzip SET STORAGE EXTERNAL;
+ALTER TABLE stored_feeds ALTER COLUMN body_brotli SET STORAGE EXTERNAL;
