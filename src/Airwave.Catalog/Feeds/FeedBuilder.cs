@@ -17,8 +17,9 @@ using Microsoft.Extensions.Options;
 namespace Airwave.Catalog.Feeds;
 
 /// <summary>
-/// Builds a podcast's feed from the database (two queries: its live episodes and their renditions) and stores it
-/// with precomputed gzip and Brotli bodies, so requests serve bytes and never build XML. A build is keyed by the
+/// Builds a podcast's feed from the database and stores it with precomputed gzip and Brotli bodies, so requests
+/// serve bytes and never build XML. No query per episode: a light list of the feed's episodes, then whole rows and
+/// renditions (one query each) only for episodes not written before (see <see cref="ItemKey"/>). A build is keyed by the
 /// podcast's feed version: <see cref="EnsureFreshAsync"/> builds only when the stored feed is older than the
 /// version (or missing), so a burst of changes costs one build, and a rebuild that produces the same content keeps
 /// the stored bytes, ETag and Last-Modified.
@@ -190,7 +191,10 @@ internal sealed class FeedBuilder(
 
         var rows = await episodes.FindManyAsync(missing.Keys, cancellationToken);
         var renditions = await media.GetRenditionsAsync([.. rows.Where(r => r.LiveAssetId is not null).Select(r => r.LiveAssetId!.Value)], cancellationToken);
-        var items = rows.Select(row => (Row: row, Item: row.LiveAssetId is { } asset ? Item(row, renditions.GetValueOrDefault(asset), baseUrl, Html) : null))
+        // A row unpublished since the list was read is left out now; the change that did it has made the feed stale anyway.
+        var items = rows.Select(row => (Row: row, Item: row is { LiveAssetId: { } asset, PublishedAt: not null }
+                ? Item(row, renditions.GetValueOrDefault(asset), baseUrl, Html)
+                : null))
             .ToList();
         var written = RssFeedWriter.ItemFragments([.. items.Where(i => i.Item is not null).Select(i => i.Item!)]);
         var next = 0;

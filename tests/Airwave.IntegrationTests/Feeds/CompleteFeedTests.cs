@@ -392,7 +392,7 @@ public abstract class CompleteFeedTests(ServerFixture server)
         // Another restart, and another scheduled episode announced after it: the first is still announced only once.
         await server.RestartAsync();
         using var again = server.WithToken(owner.AccessToken);
-        var later = await new TusTestClient(again).UploadAsync(podcastId, await TestMedia.AudioAsync("later.wav", 2, 1));
+        var later = await new TusTestClient(again).UploadAsync(podcastId, await TestMedia.AudioAsync($"later-{Guid.NewGuid():N}.wav", 2, 1));
         (await EpisodeUploadTestsWait(again, later)).ShouldBe("ready");
         (await again.PostJsonAsync($"/api/v1/episodes/{later}/publish", new { publish_at = DateTimeOffset.UtcNow.AddSeconds(1) })).Status
             .ShouldBe(HttpStatusCode.OK);

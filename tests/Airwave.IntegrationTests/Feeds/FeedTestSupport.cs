@@ -49,7 +49,7 @@ public static class FeedTestSupport
     /// <summary>Uploads real audio for a new episode and waits until it is processed; returns the episode id.</summary>
     public static async Task<string> ProcessedEpisodeAsync(TestUser owner, string podcastId, string? file = null)
     {
-        var episodeId = await new TusTestClient(owner.Http).UploadAsync(podcastId, file ?? await TestMedia.AudioAsync("feed-episode.wav", 2, 1));
+        var episodeId = await new TusTestClient(owner.Http).UploadAsync(podcastId, file ?? await TestMedia.AudioAsync($"feed-{Guid.NewGuid():N}.wav", 2, 1));
         var status = await EpisodeUploadTests.WaitForProcessingAsync(owner, episodeId);
         status["processed_status"]!.GetValue<string>().ShouldBe("ready", status.ToJsonString());
         return episodeId;
