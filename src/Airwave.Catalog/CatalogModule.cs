@@ -2,24 +2,27 @@ using Airwave.Catalog.Contracts;
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
 using Airwave.Catalog.Features;
-using Airwave.Core.Events;
-using Airwave.Media.Contracts;
 using Airwave.Catalog.Features.Episodes;
 using Airwave.Catalog.Features.Podcasts;
 using Airwave.Catalog.Features.Import;
 using Airwave.Catalog.Import;
 using Airwave.Core.Jobs;
 using Airwave.Core.Options;
-using Microsoft.Extensions.Options;
+using Airwave.Catalog.Feeds;
+using Airwave.Core.Events;
+using Airwave.Media.Contracts;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Airwave.Catalog;
 
-/// <summary>Registers the Catalog module: podcasts and episodes.</summary>
+/// <summary>Registers the Catalog module: podcasts and episodes, their feeds, and announcing episodes that go live.</summary>
 public static class CatalogModule
 {
     public static IServiceCollection AddCatalog(this IServiceCollection services)
     {
+        services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FeedOptions>, FeedOptionsValidator>();
         services.AddSingleton<PodcastStore>();
         services.AddSingleton<EpisodeStore>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateOnStart();
@@ -30,11 +33,19 @@ public static class CatalogModule
         services.AddSingleton<ImportDownloads>();
         services.AddSingleton<PodcastImporter>();
         services.AddSingleton<IJobHandler, ImportEpisodeJob>();
+        services.AddSingleton<FeedStore>();
+        services.AddSingleton<FeedBuilder>();
+        services.AddSingleton<FeedCache>();
+        services.AddSingleton<AnnouncerSignal>();
+        services.AddSingleton<CatalogChanges>();
+        services.AddSingleton<EpisodeAnnouncer>();
+        services.AddHostedService(provider => provider.GetRequiredService<EpisodeAnnouncer>());
         services.AddEventHandler<MediaUploaded, EpisodeMediaEvents>();
         services.AddEventHandler<MediaProcessed, EpisodeMediaEvents>();
         services.AddEventHandler<MediaFailed, EpisodeMediaEvents>();
         services.AddEventHandler<MediaUploadAbandoned, EpisodeMediaEvents>();
         services.AddEventHandler<EpisodeWentLive, EpisodeAnnouncements>();
+        services.AddEventHandler<FeedChanged, RebuildFeedOnChange>();
         return services;
     }
 
@@ -60,6 +71,7 @@ public static class CatalogModule
         EpisodeProcessing.Map(episodes);
         EpisodeAudio.Map(episodes);
         PublishReceipts.Map(episodes);
+        EpisodeChapters.Map(episodes);
         Features.Feeds.GetRssFeed.Map(app);
         ImportPodcast.Map(podcasts);
         return app;

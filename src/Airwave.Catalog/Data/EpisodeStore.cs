@@ -28,15 +28,53 @@ internal sealed record EpisodeRow
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    // JSON text (see Feeds.FeedJson): the episode's Podcasting 2.0 lists.
+    public string? Transcripts { get; init; }
+    public string? Soundbites { get; init; }
+    public string? Persons { get; init; }
+
+    /// <summary>An external Podcasting 2.0 JSON chapters file; without it, chapters embedded in the media are served.</summary>
+    public string? ChaptersUrl { get; init; }
+
+    /// <summary>How many chapters the live media carries (set when it goes live).</summary>
+    public int MediaChapters { get; init; }
+
+    /// <summary>When <c>EpisodeWentLive</c> was raised for the current publication; null while not (yet) announced.</summary>
+    public DateTimeOffset? AnnouncedAt { get; init; }
+
     /// <summary>Lists sort by publication time, drafts by creation time.</summary>
     public Cursor Position => new(PublishedAt ?? CreatedAt, Id);
+}
+
+/// <summary>
+/// An episode in a feed, as far as a rebuild needs to know before writing anything: which one, where it sorts, and
+/// what its written item depends on (<c>updated_at</c> moves with every change of the row).
+/// </summary>
+internal sealed record FeedEntry
+{
+    public required Guid Id { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public required DateTimeOffset PublishedAt { get; init; }
+    public required Guid LiveAssetId { get; init; }
+    public required int MediaChapters { get; init; }
+    public int? SeasonNumber { get; init; }
+    public int? EpisodeNumber { get; init; }
+}
+
+/// <summary>An episode whose publication time has passed but whose going live was not announced yet.</summary>
+internal sealed record DueAnnouncement
+{
+    public required Guid Id { get; init; }
+    public required Guid PodcastId { get; init; }
+    public required DateTimeOffset PublishedAt { get; init; }
 }
 
 internal sealed class EpisodeStore(Database database)
 {
     private const string Columns =
         "id, podcast_id, guid, title, description, season_number, episode_number, episode_type, explicit, published_at, " +
-        "duration_ms, file_size_bytes, processed_status, processing_error, media_asset_id, live_asset_id, cover_image_key, created_at, updated_at";
+        "duration_ms, file_size_bytes, processed_status, processing_error, media_asset_id, live_asset_id, cover_image_key, created_at, updated_at, " +
+        "transcripts, soundbites, persons, chapters_url, media_chapters, announced_at";
 
     /// <summary>Inserts the episode; false when its guid is already used in this podcast.</summary>
     public async Task<bool> TryInsertAsync(EpisodeRow episode, CancellationToken cancellationToken)
@@ -59,7 +97,8 @@ internal sealed class EpisodeStore(Database database)
             $"""
             INSERT INTO episodes ({Columns})
             VALUES (@Id, @PodcastId, @Guid, @Title, @Description, @SeasonNumber, @EpisodeNumber, @EpisodeType, @Explicit,
-                @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @MediaAssetId, @LiveAssetId, @CoverImageKey, @CreatedAt, @UpdatedAt)
+                @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @MediaAssetId, @LiveAssetId, @CoverImageKey, @CreatedAt,
+                @UpdatedAt, @Transcripts, @Soundbites, @Persons, @ChaptersUrl, @MediaChapters, @AnnouncedAt)
             """, episode, transaction, cancellationToken: cancellationToken));
 
     public async Task<EpisodeRow?> FindAsync(Guid id, CancellationToken cancellationToken)
@@ -69,17 +108,64 @@ internal sealed class EpisodeStore(Database database)
             $"SELECT {Columns} FROM episodes WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Writes the creator-editable fields and the publication time.</summary>
-    public async Task UpdateAsync(EpisodeRow episode, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
+    /// <summary>
+    /// Writes the creator-editable fields and the publication time, in the caller's transaction. Whether the
+    /// publication was announced is kept apart (<see cref="TryAnnounceAsync"/>, <see cref="ClearAnnouncementAsync"/>).
+    /// </summary>
+    public static async Task UpdateAsync(DbConnection connection, DbTransaction transaction, EpisodeRow episode, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE episodes SET title = @Title, description = @Description, season_number = @SeasonNumber,
                 episode_number = @EpisodeNumber, episode_type = @EpisodeType, explicit = @Explicit,
-                published_at = @PublishedAt, updated_at = @UpdatedAt
+                published_at = @PublishedAt, updated_at = @UpdatedAt, transcripts = @Transcripts, soundbites = @Soundbites,
+                persons = @Persons, chapters_url = @ChaptersUrl
             WHERE id = @Id
-            """, episode, cancellationToken: cancellationToken));
+            """, episode, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Marks the episode's going live as announced, if it is out (published, its time passed, its media live) and
+    /// was not announced yet. True for exactly one caller per publication, however many processes try at once.
+    /// </summary>
+    public static async Task<bool> TryAnnounceAsync(DbConnection connection, DbTransaction transaction, Guid id, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE episodes SET announced_at = @now
+            WHERE id = @id AND announced_at IS NULL AND published_at IS NOT NULL AND published_at <= @now AND live_asset_id IS NOT NULL
+            """, new { id, now }, transaction, cancellationToken: cancellationToken)) == 1;
+
+    /// <summary>Unpublished or rescheduled: its next going live is announced again.</summary>
+    public static async Task ClearAnnouncementAsync(DbConnection connection, DbTransaction transaction, Guid id, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE episodes SET announced_at = NULL WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Published episodes of public podcasts whose time has come and whose going live was not announced, oldest
+    /// first. The partial index on unannounced episodes keeps this cheap however large the catalogue grows.
+    /// </summary>
+    public async Task<IReadOnlyList<DueAnnouncement>> DueAnnouncementsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return [.. await connection.QueryAsync<DueAnnouncement>(new CommandDefinition(
+            """
+            SELECT e.id, e.podcast_id, e.published_at FROM episodes e JOIN podcasts p ON p.id = e.podcast_id
+            WHERE e.announced_at IS NULL AND e.published_at IS NOT NULL AND e.published_at <= @now AND e.live_asset_id IS NOT NULL
+              AND p.published_at IS NOT NULL AND p.published_at <= @now
+            ORDER BY e.published_at, e.id
+            LIMIT @limit
+            """, new { now, limit }, cancellationToken: cancellationToken))];
+    }
+
+    /// <summary>The earliest publication time still ahead of <paramref name="now"/>, if any episode is scheduled.</summary>
+    public async Task<DateTimeOffset?> NextScheduledAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryFirstOrDefaultAsync<DateTimeOffset?>(new CommandDefinition(
+            """
+            SELECT published_at FROM episodes WHERE announced_at IS NULL AND published_at IS NOT NULL AND published_at > @now
+            ORDER BY published_at LIMIT 1
+            """,
+            new { now }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -98,6 +184,41 @@ internal sealed class EpisodeStore(Database database)
     }
 
     /// <summary>
+    /// What a feed lists (see <see cref="ListLiveAsync"/>), without the text: a rebuild reads whole rows only for
+    /// the episodes it has not written before.
+    /// </summary>
+    public async Task<IReadOnlyList<FeedEntry>> ListFeedEntriesAsync(Guid podcastId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return [.. await connection.QueryAsync<FeedEntry>(new CommandDefinition(
+            """
+            SELECT id, updated_at, published_at, live_asset_id, media_chapters, season_number, episode_number FROM episodes
+            WHERE podcast_id = @podcastId AND published_at IS NOT NULL AND published_at <= @now AND live_asset_id IS NOT NULL
+            ORDER BY published_at DESC, id DESC
+            """, new { podcastId, now }, cancellationToken: cancellationToken))];
+    }
+
+    /// <summary>Whole rows of the given episodes (in no particular order).</summary>
+    public async Task<IReadOnlyList<EpisodeRow>> FindManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = new List<EpisodeRow>(ids.Count);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            rows.AddRange(await connection.QueryAsync<EpisodeRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM episodes WHERE {database.Dialect.AnyOf("id", "ids")}",
+                new { ids = database.Dialect.IdList(chunk) }, cancellationToken: cancellationToken)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
     /// Records what the media pipeline reports. With <paramref name="onlyForAsset"/>, only when the episode still
     /// points at that asset: a report about an older upload must not overwrite a newer one.
     /// </summary>
@@ -105,38 +226,43 @@ internal sealed class EpisodeStore(Database database)
         long? fileSizeBytes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        return await SetMediaStateAsync(connection, null, id, onlyForAsset, status, error, assetId, durationMs, fileSizeBytes, now, cancellationToken);
+    }
+
+    public static async Task<bool> SetMediaStateAsync(DbConnection connection, DbTransaction? transaction, Guid id, Guid? onlyForAsset, string status,
+        string? error, Guid? assetId, long? durationMs, long? fileSizeBytes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var guard = onlyForAsset is null ? "" : "AND media_asset_id = @onlyForAsset";
         return await connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE episodes SET processed_status = @status, processing_error = @error, media_asset_id = COALESCE(@assetId, media_asset_id),
                 duration_ms = COALESCE(@durationMs, duration_ms), file_size_bytes = COALESCE(@fileSizeBytes, file_size_bytes), updated_at = @now
             WHERE id = @id {guard}
-            """, new { id, onlyForAsset, status, error, assetId, durationMs, fileSizeBytes, now }, cancellationToken: cancellationToken)) == 1;
+            """, new { id, onlyForAsset, status, error, assetId, durationMs, fileSizeBytes, now }, transaction,
+            cancellationToken: cancellationToken)) == 1;
     }
 
-    /// <summary>Makes <paramref name="assetId"/> the delivered media, if it is still the episode's newest.</summary>
-    public async Task GoLiveAsync(Guid id, Guid assetId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
+    /// <summary>
+    /// Makes <paramref name="assetId"/> the delivered media, if it is still the episode's newest; records how many
+    /// chapters it carries. False when the episode has moved on to newer media.
+    /// </summary>
+    public static async Task<bool> GoLiveAsync(DbConnection connection, DbTransaction transaction, Guid id, Guid assetId, int chapters,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE episodes SET live_asset_id = @assetId, updated_at = @now WHERE id = @id AND media_asset_id = @assetId",
-            new { id, assetId, now }, cancellationToken: cancellationToken));
-    }
+            """
+            UPDATE episodes SET live_asset_id = @assetId, media_chapters = @chapters, updated_at = @now
+            WHERE id = @id AND media_asset_id = @assetId
+            """, new { id, assetId, chapters, now }, transaction, cancellationToken: cancellationToken)) == 1;
 
-    public async Task SetCoverAsync(Guid id, string coverKey, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
+    public static async Task SetCoverAsync(DbConnection connection, DbTransaction transaction, Guid id, string coverKey, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE episodes SET cover_image_key = @coverKey, updated_at = @now WHERE id = @id",
-            new { id, coverKey, now }, cancellationToken: cancellationToken));
-    }
+            new { id, coverKey, now }, transaction, cancellationToken: cancellationToken));
 
-    public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
+    public static async Task DeleteAsync(DbConnection connection, DbTransaction transaction, Guid id, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM episodes WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-    }
+            "DELETE FROM episodes WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>
     /// Newest first by publication time (drafts by creation time). <paramref name="publishedOnly"/> limits the

@@ -27,6 +27,28 @@ internal sealed record PodcastRow
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>itunes:new-feed-url: where the show has moved to.</summary>
+    public string? NewFeedUrl { get; init; }
+    public bool ItunesBlock { get; init; }
+    public bool ItunesComplete { get; init; }
+
+    /// <summary>podcast:locked: other platforms may not import the feed.</summary>
+    public bool Locked { get; init; }
+
+    // JSON text (see Feeds.FeedJson): lists and small objects of the Podcasting 2.0 namespace.
+    public string? Funding { get; init; }
+    public string? Persons { get; init; }
+    public string? Location { get; init; }
+    public string? License { get; init; }
+    public string? Txt { get; init; }
+    public string? UpdateFrequency { get; init; }
+
+    /// <summary>podcast:guid once assigned (from the feed URL of the first feed built); it never changes afterwards.</summary>
+    public Guid? PodcastGuid { get; init; }
+
+    /// <summary>Moves on with every change to what the public feed shows; a stored feed built from an older version is stale.</summary>
+    public long FeedVersion { get; init; }
+
     public bool IsPublicAt(DateTimeOffset now) => PublishedAt <= now;
 
     /// <summary>Where this row sits in a list: own lists sort by creation, public ones by publication.</summary>
@@ -37,7 +59,8 @@ internal sealed class PodcastStore(Database database)
 {
     private const string Columns =
         "id, owner_id, title, description, author, owner_name, owner_email, language, category, subcategory, explicit, " +
-        "podcast_type, website_url, copyright, cover_image_key, published_at, created_at, updated_at, normalize_loudness, loudness_target_lufs";
+        "podcast_type, website_url, copyright, cover_image_key, published_at, created_at, updated_at, normalize_loudness, loudness_target_lufs, " +
+        "new_feed_url, itunes_block, itunes_complete, locked, funding, persons, location, license, txt, update_frequency, podcast_guid, feed_version";
 
     public async Task InsertAsync(PodcastRow podcast, CancellationToken cancellationToken)
     {
@@ -52,7 +75,8 @@ internal sealed class PodcastStore(Database database)
             INSERT INTO podcasts ({Columns})
             VALUES (@Id, @OwnerId, @Title, @Description, @Author, @OwnerName, @OwnerEmail, @Language, @Category, @Subcategory,
                 @Explicit, @PodcastType, @WebsiteUrl, @Copyright, @CoverImageKey, @PublishedAt, @CreatedAt, @UpdatedAt, @NormalizeLoudness,
-                @LoudnessTargetLufs)
+                @LoudnessTargetLufs, @NewFeedUrl, @ItunesBlock, @ItunesComplete, @Locked, @Funding, @Persons, @Location, @License, @Txt,
+                @UpdateFrequency, @PodcastGuid, @FeedVersion)
             """, podcast, transaction, cancellationToken: cancellationToken));
 
     public async Task<PodcastRow?> FindAsync(Guid id, CancellationToken cancellationToken)
@@ -62,34 +86,44 @@ internal sealed class PodcastStore(Database database)
             $"SELECT {Columns} FROM podcasts WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Writes every editable field; the caller has merged the patch into <paramref name="podcast"/>.</summary>
-    public async Task UpdateAsync(PodcastRow podcast, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
+    /// <summary>
+    /// Writes every editable field (not the feed version or podcast:guid); the caller has merged the patch into
+    /// <paramref name="podcast"/>. Runs in the caller's transaction, so the change and its events commit together.
+    /// </summary>
+    public static async Task UpdateAsync(DbConnection connection, DbTransaction transaction, PodcastRow podcast, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE podcasts SET title = @Title, description = @Description, author = @Author, owner_name = @OwnerName,
                 owner_email = @OwnerEmail, language = @Language, category = @Category, subcategory = @Subcategory,
                 explicit = @Explicit, podcast_type = @PodcastType, website_url = @WebsiteUrl, copyright = @Copyright,
                 published_at = @PublishedAt, updated_at = @UpdatedAt, normalize_loudness = @NormalizeLoudness,
-                loudness_target_lufs = @LoudnessTargetLufs
+                loudness_target_lufs = @LoudnessTargetLufs, new_feed_url = @NewFeedUrl, itunes_block = @ItunesBlock,
+                itunes_complete = @ItunesComplete, locked = @Locked, funding = @Funding, persons = @Persons, location = @Location,
+                license = @License, txt = @Txt, update_frequency = @UpdateFrequency
             WHERE id = @Id
-            """, podcast, cancellationToken: cancellationToken));
-    }
+            """, podcast, transaction, cancellationToken: cancellationToken));
 
-    public async Task SetCoverAsync(Guid id, string coverKey, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
+    public static async Task SetCoverAsync(DbConnection connection, DbTransaction transaction, Guid id, string coverKey, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE podcasts SET cover_image_key = @coverKey, updated_at = @now WHERE id = @id",
-            new { id, coverKey, now }, cancellationToken: cancellationToken));
-    }
+            new { id, coverKey, now }, transaction, cancellationToken: cancellationToken));
 
-    public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
+    public static async Task DeleteAsync(DbConnection connection, DbTransaction transaction, Guid id, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM podcasts WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Assigns podcast:guid unless the podcast already has one; returns the podcast's guid either way (the first
+    /// assignment wins when two feeds are built at once).
+    /// </summary>
+    public async Task<Guid> AssignGuidAsync(Guid id, Guid guid, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM podcasts WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+            "UPDATE podcasts SET podcast_guid = @guid WHERE id = @id AND podcast_guid IS NULL", new { id, guid }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleAsync<Guid>(new CommandDefinition(
+            "SELECT podcast_guid FROM podcasts WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>

@@ -6,9 +6,10 @@ namespace Airwave.Catalog.Episodes;
 
 /// <summary>
 /// Keeps an episode's processed_status in step with its media. Each handler is idempotent (it sets a state, it
-/// does not toggle one) and ignores reports about an asset the episode no longer points at.
+/// does not toggle one) and ignores reports about an asset the episode no longer points at. Processed media goes
+/// live in the same transaction as the state and, for an episode in a public feed, <c>FeedChanged</c>.
 /// </summary>
-internal sealed class EpisodeMediaEvents(EpisodeStore episodes, IMediaService media, TimeProvider clock) :
+internal sealed class EpisodeMediaEvents(EpisodeStore episodes, PodcastStore podcasts, CatalogChanges changes, IMediaService media, TimeProvider clock) :
     IEventHandler<MediaUploaded>, IEventHandler<MediaProcessed>, IEventHandler<MediaFailed>, IEventHandler<MediaUploadAbandoned>
 {
     public async Task HandleAsync(MediaUploaded @event, CancellationToken cancellationToken)
@@ -25,9 +26,26 @@ internal sealed class EpisodeMediaEvents(EpisodeStore episodes, IMediaService me
         if (@event.SubjectKind == MediaSubjects.Episode)
         {
             var enclosure = @event.Renditions.Single(r => r.Name == "mp3");
-            await episodes.SetMediaStateAsync(@event.SubjectId, @event.AssetId, ProcessedStatus.Ready, null, null, @event.DurationMs,
-                enclosure.SizeBytes, clock.GetUtcNow(), cancellationToken);
-            await episodes.GoLiveAsync(@event.SubjectId, @event.AssetId, clock.GetUtcNow(), cancellationToken);
+            var episode = await episodes.FindAsync(@event.SubjectId, cancellationToken);
+            var podcast = episode is null ? null : await podcasts.FindAsync(episode.PodcastId, cancellationToken);
+            if (episode is null || podcast is null)
+            {
+                return;
+            }
+
+            // Chapters in the source are copied into the delivered files; the feed links them when the episode has none of its own.
+            var chapters = (await media.GetStatusAsync(@event.AssetId, cancellationToken))?.Source?.Chapters.Count ?? 0;
+            var now = clock.GetUtcNow();
+            await changes.CommitAsync(async (connection, transaction) =>
+            {
+                if (await EpisodeStore.SetMediaStateAsync(connection, transaction, episode.Id, @event.AssetId, ProcessedStatus.Ready, null, null,
+                        @event.DurationMs, enclosure.SizeBytes, now, cancellationToken)
+                    && await EpisodeStore.GoLiveAsync(connection, transaction, episode.Id, @event.AssetId, chapters, now, cancellationToken)
+                    && podcast.IsPublicAt(now) && episode.PublishedAt <= now)
+                {
+                    await CatalogChanges.FeedChangedAsync(connection, transaction, podcast.Id, now, cancellationToken);
+                }
+            }, cancellationToken);
         }
     }
 

@@ -30,8 +30,12 @@ internal static class Covers
     public static IReadOnlyDictionary<string, string>? Urls(string? coverKey, PublicUrls urls, HttpRequest request) =>
         coverKey is null ? null : CoverImages.Paths(coverKey).ToDictionary(p => p.Key, p => urls.Absolute(request, p.Value));
 
+    /// <summary>The absolute URL of the largest render (the 3000 px one feeds point at), or null when there is no cover.</summary>
+    public static string? LargestAt(string? coverKey, string baseUrl) =>
+        coverKey is null ? null : PublicUrls.Combine(baseUrl, CoverImages.Paths(coverKey)["3000"]);
+
     private static async Task<Results<Ok<CoverResponse>, ValidationProblem, ProblemHttpResult>> PutPodcastCoverAsync(Guid podcastId,
-        HttpRequest http, ClaimsPrincipal user, PodcastStore podcasts, IMediaService media, PublicUrls urls, TimeProvider clock,
+        HttpRequest http, ClaimsPrincipal user, PodcastStore podcasts, CatalogChanges changes, IMediaService media, PublicUrls urls, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -41,12 +45,19 @@ internal static class Covers
             return denied;
         }
 
-        return await StoreAsync(http, media, urls, key => podcasts.SetCoverAsync(podcastId, key, now, cancellationToken), cancellationToken);
+        return await StoreAsync(http, media, urls, key => changes.CommitAsync(async (connection, transaction) =>
+        {
+            await PodcastStore.SetCoverAsync(connection, transaction, podcastId, key, now, cancellationToken);
+            if (podcast!.IsPublicAt(now))
+            {
+                await CatalogChanges.FeedChangedAsync(connection, transaction, podcastId, now, cancellationToken);
+            }
+        }, cancellationToken), cancellationToken);
     }
 
     private static async Task<Results<Ok<CoverResponse>, ValidationProblem, ProblemHttpResult>> PutEpisodeCoverAsync(Guid episodeId,
-        HttpRequest http, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes, IMediaService media, PublicUrls urls,
-        TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest http, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes, CatalogChanges changes, IMediaService media,
+        PublicUrls urls, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
@@ -55,7 +66,14 @@ internal static class Covers
             return denied;
         }
 
-        return await StoreAsync(http, media, urls, key => episodes.SetCoverAsync(episodeId, key, now, cancellationToken), cancellationToken);
+        return await StoreAsync(http, media, urls, key => changes.CommitAsync(async (connection, transaction) =>
+        {
+            await EpisodeStore.SetCoverAsync(connection, transaction, episodeId, key, now, cancellationToken);
+            if (CatalogChanges.InFeed(podcast!, episode!, now))
+            {
+                await CatalogChanges.FeedChangedAsync(connection, transaction, podcast!.Id, now, cancellationToken);
+            }
+        }, cancellationToken), cancellationToken);
     }
 
     private static async Task<Results<Ok<CoverResponse>, ValidationProblem, ProblemHttpResult>> StoreAsync(HttpRequest http, IMediaService media,

@@ -20,6 +20,7 @@ internal sealed class ImportEpisodeJob(
     ImportStore imports,
     PodcastStore podcasts,
     EpisodeStore episodes,
+    CatalogChanges changes,
     ImportDownloads downloads,
     PodcastImporter importer,
     IMediaService media,
@@ -56,7 +57,9 @@ internal sealed class ImportEpisodeJob(
             var warnings = new List<string>();
             if (await importer.CoverAsync(item.ImageUrl, $"The artwork of \"{episode.Title}\"", warnings, cancellationToken) is { } coverKey)
             {
-                await episodes.SetCoverAsync(episode.Id, coverKey, clock.GetUtcNow(), cancellationToken);
+                // Before the audio is processed the episode is in no feed, so this changes no feed.
+                await changes.CommitAsync((connection, transaction) =>
+                    EpisodeStore.SetCoverAsync(connection, transaction, episode.Id, coverKey, clock.GetUtcNow(), cancellationToken), cancellationToken);
                 episode = episode with { CoverImageKey = coverKey };
             }
 

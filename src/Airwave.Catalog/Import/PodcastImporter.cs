@@ -2,6 +2,7 @@ using System.Text.Json;
 using Airwave.Accounts.Contracts;
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
+using Airwave.Catalog.Feeds;
 using Airwave.Catalog.Podcasts;
 using Airwave.Catalog.Text;
 using Airwave.Core.Data;
@@ -78,7 +79,7 @@ internal sealed class PodcastImporter(
         var warnings = feed.Warnings.ToList();
         var existingPodcastId = await imports.FindImportedPodcastAsync(userId, url, cancellationToken);
         var existing = existingPodcastId is { } id ? await podcasts.FindAsync(id, cancellationToken) : null;
-        var podcast = existing ?? NewPodcast(feed.Channel, user, now, warnings) with
+        var podcast = existing ?? NewPodcast(feed.Channel, url, user, now, warnings) with
         {
             CoverImageKey = await CoverAsync(feed.Channel.ImageUrl, "The show's artwork", warnings, cancellationToken),
         };
@@ -203,7 +204,7 @@ internal sealed class PodcastImporter(
         return at <= 0 ? "***" : $"{email[0]}***{email[at..]}";
     }
 
-    private static PodcastRow NewPodcast(ImportedChannel channel, UserSummary user, DateTimeOffset now, List<string> warnings)
+    private static PodcastRow NewPodcast(ImportedChannel channel, string feedUrl, UserSummary user, DateTimeOffset now, List<string> warnings)
     {
         var description = Truncated(HtmlToMarkdown.Convert(channel.DescriptionHtml), ShowNotes.MaxPodcastDescriptionBytes, "The show's description", warnings);
         var category = AppleCategories.Canonical(channel.Category);
@@ -235,9 +236,46 @@ internal sealed class PodcastImporter(
             PodcastType = channel.PodcastType,
             WebsiteUrl = channel.Link,
             Copyright = channel.Copyright is null ? null : Clip(channel.Copyright),
+            ItunesBlock = channel.Block,
+            ItunesComplete = channel.Complete,
+            Locked = channel.Locked,
+
+            // The show keeps its podcast:guid wherever it is hosted (the namespace's rule): the feed's own, or the one
+            // derived from the feed URL it had, which is what apps computed for it there.
+            PodcastGuid = channel.PodcastGuid ?? Feeds.PodcastGuid.ForFeedUrl(feedUrl),
+            Funding = Carried("The show's funding links", e => FeedFieldRules.Funding([.. channel.Funding.Select(f => new FundingLink(f.Url, f.Label))], e),
+                FeedJson.WriteList, warnings),
+            Persons = Carried("The show's people", e => FeedFieldRules.Persons(Credits(channel.Persons), e), FeedJson.WriteList, warnings),
+            Location = channel.Location is not { } place ? null : Carried("The show's location",
+                e => FeedFieldRules.Location(new PlaceValue(place.Name, place.Geo, place.Osm), e), FeedJson.WriteObject, warnings),
+            License = channel.License is not { } license ? null : Carried("The show's licence",
+                e => FeedFieldRules.License(new LicenseValue(license.Identifier, license.Url), e), FeedJson.WriteObject, warnings),
+            UpdateFrequency = channel.UpdateFrequency is not { } frequency ? null : Carried("The show's update frequency",
+                e => FeedFieldRules.UpdateFrequency(new UpdateFrequencyValue(frequency.Rrule, frequency.Label, frequency.Complete, null), e),
+                FeedJson.WriteObject, warnings),
             CreatedAt = now,
             UpdatedAt = now,
         };
+    }
+
+    private static PersonCredit[] Credits(IReadOnlyList<ImportedPerson> persons) =>
+        [.. persons.Select(p => new PersonCredit(p.Name, p.Role, p.Group, p.Img, p.Href))];
+
+    /// <summary>
+    /// A field from the feed, held to the same rules as one a creator sends (https links, known roles, limits): its
+    /// stored JSON, or null with a warning saying what was left out and why.
+    /// </summary>
+    private static string? Carried<T>(string what, Func<FieldErrors, T> validate, Func<T, string?> write, List<string> warnings)
+    {
+        var errors = new FieldErrors();
+        var value = validate(errors);
+        if (!errors.Any)
+        {
+            return write(value);
+        }
+
+        warnings.Add($"{what} were not imported: " + string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(", ", e.Value)}")) + ".");
+        return null;
     }
 
     private static EpisodeRow NewEpisode(ImportedItem item, Guid podcastId, DateTimeOffset now, List<string> warnings) => new()
@@ -255,6 +293,18 @@ internal sealed class PodcastImporter(
         // The original date, so the back catalogue keeps its order and apps do not see it as new. An item without
         // a readable date stays a draft for the creator to date.
         PublishedAt = item.PublishedAt,
+
+        // Already out in the world: not news to announce to hubs and directories when the show is published here.
+        AnnouncedAt = item.PublishedAt is null ? null : now,
+        Transcripts = Carried($"The transcripts of \"{item.Title}\"",
+            e => FeedFieldRules.Transcripts([.. item.Transcripts.Select(t => new TranscriptLink(t.Url, t.Type, t.Language, t.Rel))], e), FeedJson.WriteList,
+            warnings),
+        ChaptersUrl = item.ChaptersUrl is null ? null : Carried($"The chapters of \"{item.Title}\"",
+            e => FeedFieldRules.HttpsUrl(item.ChaptersUrl, "chapters_url", e), url => url, warnings),
+        Soundbites = Carried($"The soundbites of \"{item.Title}\"",
+            e => FeedFieldRules.Soundbites([.. item.Soundbites.Select(b => new Soundbite(b.StartTime, b.Duration, b.Title))], item.DurationSeconds, e),
+            FeedJson.WriteList, warnings),
+        Persons = Carried($"The people of \"{item.Title}\"", e => FeedFieldRules.Persons(Credits(item.Persons), e), FeedJson.WriteList, warnings),
         ProcessedStatus = ProcessedStatus.AwaitingUpload,
         CreatedAt = now,
         UpdatedAt = now,

@@ -79,6 +79,9 @@ internal static class DapperSetup
         {
             DateTimeOffset time => time.ToUniversalTime(),
             DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+            // The fixed format this handler writes parses several times faster exactly than by guessing.
+            string text when DateTimeOffset.TryParseExact(text, SqliteTimeFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var exact) => exact,
             string text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
             _ => throw new DataException($"Cannot read a {value.GetType().Name} as a time."),
         };

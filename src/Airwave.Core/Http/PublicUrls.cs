@@ -39,24 +39,20 @@ public sealed class ServerOptions
 /// <summary>Builds absolute URLs for links that are shared outside the API (feeds, media, pages).</summary>
 public sealed class PublicUrls(IOptions<ServerOptions> options)
 {
-    public string Absolute(HttpRequest request, string path)
-    {
-        var baseUrl = options.Value.PublicBaseUrl;
-        if (string.IsNullOrWhiteSpace(baseUrl))
-        {
-            baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
-        }
+    /// <summary>The configured public base URL without a trailing slash, or null when links follow each request.</summary>
+    public string? Configured => string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? null : options.Value.PublicBaseUrl.Trim().TrimEnd('/');
 
-        return baseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
-    }
+    public string Absolute(HttpRequest request, string path) => Combine(BaseOf(request), path);
+
+    /// <summary>The base URL links in answers to <paramref name="request"/> start with (no trailing slash).</summary>
+    public string BaseOf(HttpRequest request) => Configured ?? $"{request.Scheme}://{request.Host}{request.PathBase}".TrimEnd('/');
+
+    /// <summary>An absolute URL from a base URL and a path, for links built outside a request (stored feeds).</summary>
+    public static string Combine(string baseUrl, string path) => baseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
 
     /// <summary>
     /// The absolute URL from <see cref="ServerOptions.PublicBaseUrl"/> alone, for work done outside a request
     /// (announcing a feed from a background job); null when it is not set, as there is then no address to give.
     /// </summary>
-    public string? TryAbsolute(string path)
-    {
-        var baseUrl = options.Value.PublicBaseUrl;
-        return string.IsNullOrWhiteSpace(baseUrl) ? null : baseUrl.Trim().TrimEnd('/') + "/" + path.TrimStart('/');
-    }
+    public string? TryAbsolute(string path) => Configured is { } baseUrl ? Combine(baseUrl, path) : null;
 }

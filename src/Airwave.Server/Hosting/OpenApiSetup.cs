@@ -78,6 +78,9 @@ internal static class OpenApiSetup
                     var inner = await context.GetOrCreateSchemaAsync(type.GetGenericArguments()[0], null, cancellationToken);
                     schema.Type = inner.Type | JsonSchemaType.Null;
                     schema.Format = inner.Format;
+                    // Lists and objects (Podcasting 2.0 fields) keep their element and member shapes.
+                    schema.Items = inner.Items;
+                    schema.Properties = inner.Properties;
                     schema.Description = "Left out: unchanged. null: cleared (or refused where the field is required).";
                 }
             });

@@ -31,7 +31,7 @@ public abstract class RssFeedTests(ServerFixture server)
         (await anonymous.GetJsonAsync($"/rss/{podcastId}")).ShouldBeProblem(HttpStatusCode.NotFound);
         await owner.Http.PostJsonAsync($"/api/v1/podcasts/{podcastId}/publish", null);
 
-        var live = await new TusTestClient(owner.Http).UploadAsync(podcastId, await TestMedia.AudioAsync("feed.wav", 4, 2));
+        var live = await new TusTestClient(owner.Http).UploadAsync(podcastId, await TestMedia.AudioAsync($"feed-{Guid.NewGuid():N}.wav", 4, 2));
         (await EpisodeUploadTests.WaitForProcessingAsync(owner, live))["processed_status"]!.GetValue<string>().ShouldBe("ready");
         await owner.Http.PatchJsonAsync($"/api/v1/episodes/{live}", new { title = "Pilot: <b>&</b>", season_number = 1, episode_number = 1 });
         await owner.Http.PostJsonAsync($"/api/v1/episodes/{live}/publish", null);
@@ -81,7 +81,7 @@ public abstract class RssFeedTests(ServerFixture server)
         var owner = await server.SignUpAsync();
         var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
         await owner.Http.PostJsonAsync($"/api/v1/podcasts/{podcastId}/publish", null);
-        var episodeId = await new TusTestClient(owner.Http).UploadAsync(podcastId, await TestMedia.AudioAsync("keep.wav", 3, 1));
+        var episodeId = await new TusTestClient(owner.Http).UploadAsync(podcastId, await TestMedia.AudioAsync($"keep-{Guid.NewGuid():N}.wav", 3, 1));
         (await EpisodeUploadTests.WaitForProcessingAsync(owner, episodeId))["processed_status"]!.GetValue<string>().ShouldBe("ready");
         await owner.Http.PostJsonAsync($"/api/v1/episodes/{episodeId}/publish", null);
         using var anonymous = server.Client();

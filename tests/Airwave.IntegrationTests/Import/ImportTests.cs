@@ -93,6 +93,8 @@ public abstract class ImportTests(ServerFixture server) : IAsyncLifetime
         podcast["description"]!.GetValue<string>().ShouldBe(
             "Weekly conversations about **growing food** in small spaces.\n\nHosted by Rosa \\& Sam. Find us at [our site](<https://gardenhour.example.org>).");
         podcast["cover_image_url"].ShouldNotBeNull();
+        podcast["funding"]![0]!["url"]!.GetValue<string>().ShouldBe("https://support.example.org/gardenhour");
+        podcast["funding"]![0]!["label"]!.GetValue<string>().ShouldBe("Keep us growing");
 
         var finished = await WaitUntilFinishedAsync(owner, import["id"]!.GetValue<string>());
         finished["progress"]!["processed"]!.GetValue<long>().ShouldBe(3, finished.ToJsonString());
@@ -111,6 +113,7 @@ public abstract class ImportTests(ServerFixture server) : IAsyncLifetime
         ep3["processed_status"]!.GetValue<string>().ShouldBe("ready");
         ep3["description"]!.GetValue<string>().ShouldContain("[seed list](<https://example.org/seeds?id=1&ref=gh>)");
         ep3["cover_image_url"].ShouldNotBeNull();
+        ep3["transcripts"]!.AsArray().ShouldBeEmpty(); // the old host's transcript is http://, which feeds here do not link
         var ep2 = episodes.Single(e => e!["guid"]!.GetValue<string>().EndsWith("/episodes/2", StringComparison.Ordinal))!;
         DateTimeOffset.Parse(ep2["published_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
             .ShouldBe(new DateTimeOffset(2024, 3, 5, 15, 30, 0, TimeSpan.Zero));
@@ -118,6 +121,17 @@ public abstract class ImportTests(ServerFixture server) : IAsyncLifetime
         var trailer = episodes.Single(e => e!["episode_type"]!.GetValue<string>() == "trailer")!;
         trailer["explicit"]!.GetValue<bool>().ShouldBeTrue();
         trailer["title"]!.GetValue<string>().ShouldBe("Trailer");
+        import["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).ShouldContain(w => w.StartsWith("The transcripts of", StringComparison.Ordinal));
+
+        // Published here, the show keeps the podcast:guid it had, and its back catalogue is not announced as new.
+        await owner.Http.PostJsonAsync($"/api/v1/podcasts/{podcastId}/publish", null);
+        var feed = System.Xml.Linq.XDocument.Parse(await owner.Http.GetStringAsync(new Uri($"/rss/{podcastId}", UriKind.Relative)));
+        feed.Root!.Element("channel")!.Element((System.Xml.Linq.XNamespace)"https://podcastindex.org/namespace/1.0" + "guid")!.Value
+            .ShouldBe("0f6b8a8e-4a4d-5c1e-9a55-3f4d0d6b7c21");
+        feed.Root!.Element("channel")!.Elements("item").Count().ShouldBe(3);
+        var announcements = await server.CountSqlAsync(
+            "SELECT COUNT(*) FROM outbox_events WHERE type LIKE '%EpisodeWentLive' AND payload LIKE @podcast", new { podcast = $"%{podcastId}%" });
+        announcements.ShouldBe(0);
 
         // A new episode appears in the old feed; running the import again brings only that one.
         var rerunUrl = await PutFeedAsync("/feed.xml", owner.Email, edit: xml => xml.Replace("<item>", """

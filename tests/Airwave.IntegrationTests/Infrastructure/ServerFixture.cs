@@ -60,6 +60,14 @@ public abstract class ServerFixture : IAsyncLifetime
         await Dapper.SqlMapper.ExecuteAsync(connection, sql, parameters);
     }
 
+    /// <summary>A count read straight from the server's database, for what no API shows (e.g. events in the outbox).</summary>
+    public async Task<long> CountSqlAsync(string sql, object parameters)
+    {
+        var database = Services.GetRequiredService<Database>();
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        return await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, sql, parameters);
+    }
+
     private async Task StartAsync()
     {
         var overrides = new Dictionary<string, string?>

@@ -1,5 +1,6 @@
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
+using Airwave.Catalog.Feeds;
 
 namespace Airwave.Catalog.Features.Episodes;
 
@@ -16,7 +17,11 @@ internal static class CreateEpisode
         int? EpisodeNumber,
         string? EpisodeType,
         bool? Explicit,
-        string? Guid);
+        string? Guid,
+        IReadOnlyList<TranscriptLink>? Transcripts,
+        string? ChaptersUrl,
+        IReadOnlyList<Soundbite>? Soundbites,
+        IReadOnlyList<PersonCredit>? Persons);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/podcasts/{podcastId:guid}/episodes", HandleAsync)
@@ -38,6 +43,8 @@ internal static class CreateEpisode
         var errors = new FieldErrors();
         var values = EpisodeRules.Validate(new EpisodeValues(request.Title, request.Description, request.SeasonNumber,
             request.EpisodeNumber, request.EpisodeType, request.Explicit ?? podcast!.Explicit), errors);
+        // No media yet, so no duration to check soundbites against; processing's duration is checked on later edits.
+        var feed = new EpisodeFeedFields(request.Transcripts, request.ChaptersUrl, request.Soundbites, request.Persons).Validate(null, errors);
         if (request.Guid is not null && EpisodeRules.GuidProblem(request.Guid) is { } guidProblem)
         {
             errors.Add("guid", guidProblem);
@@ -49,7 +56,7 @@ internal static class CreateEpisode
         }
 
         var id = Guid.CreateVersion7(now);
-        var row = new EpisodeRow
+        var row = feed.ApplyTo(new EpisodeRow
         {
             Id = id,
             PodcastId = podcastId,
@@ -63,7 +70,7 @@ internal static class CreateEpisode
             ProcessedStatus = ProcessedStatus.AwaitingUpload,
             CreatedAt = now,
             UpdatedAt = now,
-        };
+        });
         if (!await episodes.TryInsertAsync(row, cancellationToken))
         {
             return Problems.Validation("guid", "is already used by another episode of this podcast");

@@ -12,16 +12,24 @@ internal static class DeleteEpisode
             .WithSummary("Delete an episode");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(
-        Guid episodeId, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
+        Guid episodeId, ClaimsPrincipal user, PodcastStore podcasts, EpisodeStore episodes, CatalogChanges changes, TimeProvider clock,
         CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
-        if (user.DenyChange(podcast, episode, clock.GetUtcNow()) is { } denied)
+        if (user.DenyChange(podcast, episode, now) is { } denied)
         {
             return denied;
         }
 
-        await episodes.DeleteAsync(episodeId, cancellationToken);
+        await changes.CommitAsync(async (connection, transaction) =>
+        {
+            await EpisodeStore.DeleteAsync(connection, transaction, episodeId, cancellationToken);
+            if (CatalogChanges.InFeed(podcast!, episode!, now))
+            {
+                await CatalogChanges.FeedChangedAsync(connection, transaction, podcast!.Id, now, cancellationToken);
+            }
+        }, cancellationToken);
         return TypedResults.NoContent();
     }
 }

@@ -1,5 +1,6 @@
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
+using Airwave.Catalog.Feeds;
 using Airwave.Catalog.Text;
 
 namespace Airwave.Catalog.Features.Episodes;
@@ -7,7 +8,8 @@ namespace Airwave.Catalog.Features.Episodes;
 /// <summary>
 /// An episode as the API returns it. <c>status</c> is draft, scheduled or published; <c>processed_status</c>
 /// tracks the media (awaiting_upload → uploading → processing → ready | failed). Duration, size and audio URL
-/// are filled in by media processing.
+/// are filled in by media processing. <c>embedded_chapters_url</c> serves the chapters found in the delivered media
+/// as Podcasting 2.0 JSON (null when it has none); the feed links it when <c>chapters_url</c> is not set.
 /// </summary>
 internal sealed record EpisodeResponse(
     Guid Id,
@@ -29,6 +31,11 @@ internal sealed record EpisodeResponse(
     IReadOnlyDictionary<string, string>? CoverImages,
     string ProcessedStatus,
     string? ProcessingError,
+    IReadOnlyList<TranscriptLink> Transcripts,
+    string? ChaptersUrl,
+    string? EmbeddedChaptersUrl,
+    IReadOnlyList<Soundbite> Soundbites,
+    IReadOnlyList<PersonCredit> Persons,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
@@ -52,6 +59,11 @@ internal sealed record EpisodeResponse(
         Covers.Urls(row.CoverImageKey, urls, request),
         row.ProcessedStatus,
         row.ProcessingError,
+        FeedJson.List<TranscriptLink>(row.Transcripts),
+        row.ChaptersUrl,
+        row.MediaChapters > 0 && row.LiveAssetId is not null ? urls.Absolute(request, EpisodeChapters.PathOf(row.Id)) : null,
+        FeedJson.List<Soundbite>(row.Soundbites),
+        FeedJson.List<PersonCredit>(row.Persons),
         row.CreatedAt,
         row.UpdatedAt);
 }

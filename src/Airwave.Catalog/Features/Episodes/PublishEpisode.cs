@@ -10,6 +10,9 @@ namespace Airwave.Catalog.Features.Episodes;
 /// it; a past time back-dates it). Publishing an episode that is already out keeps its date. Only episodes whose
 /// media is processed (<c>ready</c>) can be published.
 /// <c>…/unpublish</c> returns an episode to draft.
+/// An episode that becomes public (published now or back-dated, in a public podcast) is announced with
+/// <c>EpisodeWentLive</c> in the same transaction; a scheduled one is announced by <see cref="EpisodeAnnouncer"/>
+/// when its time comes. Unpublishing or rescheduling clears the announcement, so the next going live is announced again.
 /// </summary>
 internal static class PublishEpisode
 {
@@ -29,7 +32,7 @@ internal static class PublishEpisode
 
     private static async Task<Results<Ok<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> PublishAsync(
         Guid episodeId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] Request? request, ClaimsPrincipal user, HttpRequest http, PublicUrls urls,
-        PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock, CancellationToken cancellationToken)
+        PodcastStore podcasts, EpisodeStore episodes, CatalogChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
@@ -49,13 +52,36 @@ internal static class PublishEpisode
         // Without publish_at: publish now, but an episode that is already out keeps its date (publishing is idempotent).
         var publishAt = request?.PublishAt?.ToUniversalTime() ?? (episode.PublishedAt <= now ? episode.PublishedAt.Value : now);
         var updated = episode with { PublishedAt = publishAt, UpdatedAt = now };
-        await episodes.UpdateAsync(updated, cancellationToken);
+        var feedChanged = (CatalogChanges.InFeed(podcast!, episode, now) || CatalogChanges.InFeed(podcast!, updated, now))
+            && updated.PublishedAt != episode.PublishedAt;
+        await changes.CommitAsync(async (connection, transaction) =>
+        {
+            await EpisodeStore.UpdateAsync(connection, transaction, updated, cancellationToken);
+            if (publishAt > now)
+            {
+                await EpisodeStore.ClearAnnouncementAsync(connection, transaction, episodeId, cancellationToken);
+            }
+            else if (podcast!.IsPublicAt(now))
+            {
+                await EpisodeAnnouncer.AnnounceAsync(connection, transaction, episodeId, podcast.Id, publishAt, now, cancellationToken);
+            }
+
+            if (feedChanged)
+            {
+                await CatalogChanges.FeedChangedAsync(connection, transaction, podcast!.Id, now, cancellationToken);
+            }
+        }, cancellationToken);
+        if (publishAt > now)
+        {
+            changes.WakeAnnouncer();
+        }
+
         return TypedResults.Ok(EpisodeResponse.From(updated, now, urls, http));
     }
 
     private static async Task<Results<Ok<EpisodeResponse>, ProblemHttpResult>> UnpublishAsync(
-        Guid episodeId, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
-        CancellationToken cancellationToken)
+        Guid episodeId, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes, CatalogChanges changes,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
@@ -65,7 +91,15 @@ internal static class PublishEpisode
         }
 
         var updated = episode! with { PublishedAt = null, UpdatedAt = now };
-        await episodes.UpdateAsync(updated, cancellationToken);
+        await changes.CommitAsync(async (connection, transaction) =>
+        {
+            await EpisodeStore.UpdateAsync(connection, transaction, updated, cancellationToken);
+            await EpisodeStore.ClearAnnouncementAsync(connection, transaction, episodeId, cancellationToken);
+            if (CatalogChanges.InFeed(podcast!, episode, now))
+            {
+                await CatalogChanges.FeedChangedAsync(connection, transaction, podcast!.Id, now, cancellationToken);
+            }
+        }, cancellationToken);
         return TypedResults.Ok(EpisodeResponse.From(updated, now, urls, http));
     }
 }

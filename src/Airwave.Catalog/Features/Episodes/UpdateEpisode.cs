@@ -1,5 +1,6 @@
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
+using Airwave.Catalog.Feeds;
 
 namespace Airwave.Catalog.Features.Episodes;
 
@@ -16,7 +17,11 @@ internal static class UpdateEpisode
         Optional<int?> EpisodeNumber,
         Optional<string?> EpisodeType,
         Optional<bool?> Explicit,
-        Optional<string?> Guid);
+        Optional<string?> Guid,
+        Optional<IReadOnlyList<TranscriptLink>?> Transcripts,
+        Optional<string?> ChaptersUrl,
+        Optional<IReadOnlyList<Soundbite>?> Soundbites,
+        Optional<IReadOnlyList<PersonCredit>?> Persons);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("/episodes/{episodeId:guid}", HandleAsync)
@@ -25,8 +30,8 @@ internal static class UpdateEpisode
             .WithSummary("Change some of an episode's fields");
 
     private static async Task<Results<Ok<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        Guid episodeId, Request request, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
-        CancellationToken cancellationToken)
+        Guid episodeId, Request request, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes,
+        CatalogChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
@@ -43,6 +48,12 @@ internal static class UpdateEpisode
             request.EpisodeNumber.Or(episode.EpisodeNumber),
             request.EpisodeType.Or(episode.EpisodeType),
             request.Explicit.Or(episode.Explicit)), errors);
+        var current = EpisodeFeedFields.From(episode);
+        var feed = new EpisodeFeedFields(
+            request.Transcripts.Or(current.Transcripts),
+            request.ChaptersUrl.Or(current.ChaptersUrl),
+            request.Soundbites.Or(current.Soundbites),
+            request.Persons.Or(current.Persons)).Validate(episode.DurationMs, errors);
         errors.AddIf(request.Guid.IsSet && request.Guid.Value != episode.Guid, "guid", "cannot be changed once the episode exists");
         errors.AddIf(request.Explicit is { IsSet: true, Value: null }, "explicit", "must be true or false");
         errors.AddIf(request.EpisodeType is { IsSet: true, Value: null }, "episode_type", "must be full, trailer or bonus");
@@ -51,7 +62,7 @@ internal static class UpdateEpisode
             return errors.ToProblem();
         }
 
-        var updated = episode with
+        var updated = feed.ApplyTo(episode with
         {
             Title = values.Title!,
             Description = values.Description!,
@@ -60,8 +71,16 @@ internal static class UpdateEpisode
             EpisodeType = values.EpisodeType!,
             Explicit = values.Explicit!.Value,
             UpdatedAt = now,
-        };
-        await episodes.UpdateAsync(updated, cancellationToken);
+        });
+        var feedChanged = CatalogChanges.InFeed(podcast!, episode, now) && updated with { UpdatedAt = episode.UpdatedAt } != episode;
+        await changes.CommitAsync(async (connection, transaction) =>
+        {
+            await EpisodeStore.UpdateAsync(connection, transaction, updated, cancellationToken);
+            if (feedChanged)
+            {
+                await CatalogChanges.FeedChangedAsync(connection, transaction, podcast!.Id, now, cancellationToken);
+            }
+        }, cancellationToken);
         return TypedResults.Ok(EpisodeResponse.From(updated, now, urls, http));
     }
 }

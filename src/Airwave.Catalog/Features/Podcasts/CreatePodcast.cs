@@ -1,4 +1,5 @@
 using Airwave.Catalog.Data;
+using Airwave.Catalog.Feeds;
 using Airwave.Catalog.Podcasts;
 
 namespace Airwave.Catalog.Features.Podcasts;
@@ -20,7 +21,17 @@ internal static class CreatePodcast
         string? WebsiteUrl,
         string? Copyright,
         bool? NormalizeLoudness,
-        double? LoudnessTargetLufs);
+        double? LoudnessTargetLufs,
+        string? NewFeedUrl,
+        bool? ItunesBlock,
+        bool? ItunesComplete,
+        bool? Locked,
+        IReadOnlyList<FundingLink>? Funding,
+        IReadOnlyList<PersonCredit>? Persons,
+        PlaceValue? Location,
+        LicenseValue? License,
+        IReadOnlyList<TxtRecord>? Txt,
+        UpdateFrequencyValue? UpdateFrequency);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/podcasts", HandleAsync)
@@ -43,13 +54,15 @@ internal static class CreatePodcast
         var values = PodcastRules.Validate(new PodcastValues(request.Title, request.Description, author, request.OwnerName ?? author,
             request.OwnerEmail, request.Language, request.Category, request.Subcategory, request.Explicit, request.Type,
             request.WebsiteUrl, request.Copyright, request.NormalizeLoudness, request.LoudnessTargetLufs), errors);
+        var feed = new PodcastFeedFields(request.NewFeedUrl, request.ItunesBlock, request.ItunesComplete, request.Locked, request.Funding,
+            request.Persons, request.Location, request.License, request.Txt, request.UpdateFrequency).Validate(errors);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
         var now = clock.GetUtcNow();
-        var row = new PodcastRow
+        var row = feed.ApplyTo(new PodcastRow
         {
             Id = Guid.CreateVersion7(now),
             OwnerId = user.UserId()!.Value,
@@ -69,7 +82,7 @@ internal static class CreatePodcast
             LoudnessTargetLufs = values.LoudnessTargetLufs,
             CreatedAt = now,
             UpdatedAt = now,
-        };
+        });
         await podcasts.InsertAsync(row, cancellationToken);
         return TypedResults.Created($"/api/v1/podcasts/{row.Id}", PodcastResponse.From(row, forManager: true, urls, http, now));
     }

@@ -12,15 +12,25 @@ internal static class DeletePodcast
             .WithSummary("Delete a podcast and its episodes");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(
-        Guid podcastId, ClaimsPrincipal user, PodcastStore podcasts, TimeProvider clock, CancellationToken cancellationToken)
+        Guid podcastId, ClaimsPrincipal user, PodcastStore podcasts, CatalogChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
         var podcast = await podcasts.FindAsync(podcastId, cancellationToken);
-        if (user.DenyChange(podcast, clock.GetUtcNow()) is { } denied)
+        if (user.DenyChange(podcast, now) is { } denied)
         {
             return denied;
         }
 
-        await podcasts.DeleteAsync(podcastId, cancellationToken);
+        // The stored feed goes with the podcast (foreign key); FeedChanged tells whoever follows the feed that it is gone.
+        await changes.CommitAsync(async (connection, transaction) =>
+        {
+            if (podcast!.IsPublicAt(now))
+            {
+                await CatalogChanges.FeedChangedAsync(connection, transaction, podcastId, now, cancellationToken);
+            }
+
+            await PodcastStore.DeleteAsync(connection, transaction, podcastId, cancellationToken);
+        }, cancellationToken);
         return TypedResults.NoContent();
     }
 }

@@ -1,9 +1,14 @@
 using Airwave.Catalog.Data;
+using Airwave.Catalog.Feeds;
+using Airwave.Catalog.Podcasts;
 using Airwave.Catalog.Text;
 
 namespace Airwave.Catalog.Features.Podcasts;
 
-/// <summary>A podcast as the API returns it. <c>owner_email</c> is shown to the owner and admins only.</summary>
+/// <summary>
+/// A podcast as the API returns it. <c>owner_email</c> is shown to the owner and admins only. The feed fields
+/// (<c>new_feed_url</c> to <c>update_frequency</c>) are what the RSS feed carries; lists are empty, not null, when unset.
+/// </summary>
 internal sealed record PodcastResponse(
     Guid Id,
     string Title,
@@ -24,33 +29,57 @@ internal sealed record PodcastResponse(
     string RssFeedUrl,
     bool NormalizeLoudness,
     double? LoudnessTargetLufs,
+    string? NewFeedUrl,
+    bool ItunesBlock,
+    bool ItunesComplete,
+    bool Locked,
+    IReadOnlyList<FundingLink> Funding,
+    IReadOnlyList<PersonCredit> Persons,
+    PlaceValue? Location,
+    LicenseValue? License,
+    IReadOnlyList<TxtRecord> Txt,
+    UpdateFrequencyValue? UpdateFrequency,
     string Status,
     DateTimeOffset? PublishedAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static PodcastResponse From(PodcastRow row, bool forManager, PublicUrls urls, HttpRequest request, DateTimeOffset now) => new(
-        row.Id,
-        row.Title,
-        row.Description,
-        ShowNotes.ToHtml(row.Description),
-        row.Author,
-        row.OwnerName,
-        forManager ? row.OwnerEmail : null,
-        row.Language,
-        row.Category,
-        row.Subcategory,
-        row.Explicit,
-        row.PodcastType,
-        row.WebsiteUrl,
-        row.Copyright,
-        Covers.Urls(row.CoverImageKey, urls, request)?["3000"],
-        Covers.Urls(row.CoverImageKey, urls, request),
-        urls.Absolute(request, Feeds.GetRssFeed.PathOf(row.Id)),
-        row.NormalizeLoudness,
-        row.LoudnessTargetLufs,
-        row.IsPublicAt(now) ? "published" : "draft",
-        row.PublishedAt,
-        row.CreatedAt,
-        row.UpdatedAt);
+    public static PodcastResponse From(PodcastRow row, bool forManager, PublicUrls urls, HttpRequest request, DateTimeOffset now)
+    {
+        var feed = PodcastFeedFields.From(row);
+        return new(
+            row.Id,
+            row.Title,
+            row.Description,
+            ShowNotes.ToHtml(row.Description),
+            row.Author,
+            row.OwnerName,
+            forManager ? row.OwnerEmail : null,
+            row.Language,
+            row.Category,
+            row.Subcategory,
+            row.Explicit,
+            row.PodcastType,
+            row.WebsiteUrl,
+            row.Copyright,
+            Covers.Urls(row.CoverImageKey, urls, request)?["3000"],
+            Covers.Urls(row.CoverImageKey, urls, request),
+            urls.Absolute(request, Feeds.GetRssFeed.PathOf(row.Id)),
+            row.NormalizeLoudness,
+            row.LoudnessTargetLufs,
+            row.NewFeedUrl,
+            row.ItunesBlock,
+            row.ItunesComplete,
+            row.Locked,
+            feed.Funding!,
+            feed.Persons!,
+            feed.Location,
+            feed.License,
+            feed.Txt!,
+            feed.UpdateFrequency,
+            row.IsPublicAt(now) ? "published" : "draft",
+            row.PublishedAt,
+            row.CreatedAt,
+            row.UpdatedAt);
+    }
 }

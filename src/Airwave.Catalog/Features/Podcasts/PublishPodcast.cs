@@ -11,21 +11,21 @@ internal static class PublishPodcast
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapPost("/podcasts/{podcastId:guid}/publish", (Guid podcastId, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts,
-                PublicUrls urls, TimeProvider clock, CancellationToken cancellationToken) =>
-                SetPublishedAsync(podcastId, publish: true, user, http, podcasts, urls, clock, cancellationToken))
+                CatalogChanges changes, PublicUrls urls, TimeProvider clock, CancellationToken cancellationToken) =>
+                SetPublishedAsync(podcastId, publish: true, user, http, podcasts, changes, urls, clock, cancellationToken))
             .RequireAuthorization(Policies.Write)
             .WithName("PublishPodcast")
             .WithSummary("Make a podcast public");
         api.MapPost("/podcasts/{podcastId:guid}/unpublish", (Guid podcastId, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts,
-                PublicUrls urls, TimeProvider clock, CancellationToken cancellationToken) =>
-                SetPublishedAsync(podcastId, publish: false, user, http, podcasts, urls, clock, cancellationToken))
+                CatalogChanges changes, PublicUrls urls, TimeProvider clock, CancellationToken cancellationToken) =>
+                SetPublishedAsync(podcastId, publish: false, user, http, podcasts, changes, urls, clock, cancellationToken))
             .RequireAuthorization(Policies.Write)
             .WithName("UnpublishPodcast")
             .WithSummary("Take a podcast back to draft");
     }
 
     private static async Task<Results<Ok<PodcastResponse>, ProblemHttpResult>> SetPublishedAsync(
-        Guid podcastId, bool publish, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, PublicUrls urls,
+        Guid podcastId, bool publish, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, CatalogChanges changes, PublicUrls urls,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -38,7 +38,28 @@ internal static class PublishPodcast
         // Publishing twice keeps the first publication time.
         DateTimeOffset? publishedAt = publish ? podcast!.PublishedAt ?? now : null;
         var updated = podcast! with { PublishedAt = publishedAt, UpdatedAt = now };
-        await podcasts.UpdateAsync(updated, cancellationToken);
+        var feedChanged = podcast.IsPublicAt(now) != updated.IsPublicAt(now);
+        await changes.CommitAsync(async (connection, transaction) =>
+        {
+            await PodcastStore.UpdateAsync(connection, transaction, updated, cancellationToken);
+            if (feedChanged)
+            {
+                await CatalogChanges.FeedChangedAsync(connection, transaction, podcastId, now, cancellationToken);
+            }
+
+            if (!publish)
+            {
+                // The feed goes with the show, at once; nothing stored is served again.
+                await FeedStore.DeleteAllAsync(connection, transaction, podcastId, cancellationToken);
+            }
+        }, cancellationToken);
+
+        // Episodes already published while the show was a draft go live with it: the announcer raises EpisodeWentLive.
+        if (publish)
+        {
+            changes.WakeAnnouncer();
+        }
+
         return TypedResults.Ok(PodcastResponse.From(updated, forManager: true, urls, http, now));
     }
 }

@@ -1,4 +1,5 @@
 using Airwave.Catalog.Data;
+using Airwave.Catalog.Feeds;
 using Airwave.Catalog.Podcasts;
 
 namespace Airwave.Catalog.Features.Podcasts;
@@ -23,7 +24,17 @@ internal static class UpdatePodcast
         Optional<string?> WebsiteUrl,
         Optional<string?> Copyright,
         Optional<bool?> NormalizeLoudness,
-        Optional<double?> LoudnessTargetLufs);
+        Optional<double?> LoudnessTargetLufs,
+        Optional<string?> NewFeedUrl,
+        Optional<bool?> ItunesBlock,
+        Optional<bool?> ItunesComplete,
+        Optional<bool?> Locked,
+        Optional<IReadOnlyList<FundingLink>?> Funding,
+        Optional<IReadOnlyList<PersonCredit>?> Persons,
+        Optional<PlaceValue?> Location,
+        Optional<LicenseValue?> License,
+        Optional<IReadOnlyList<TxtRecord>?> Txt,
+        Optional<UpdateFrequencyValue?> UpdateFrequency);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("/podcasts/{podcastId:guid}", HandleAsync)
@@ -32,7 +43,7 @@ internal static class UpdatePodcast
             .WithSummary("Change some of a podcast's fields");
 
     private static async Task<Results<Ok<PodcastResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        Guid podcastId, Request request, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, PublicUrls urls,
+        Guid podcastId, Request request, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, CatalogChanges changes, PublicUrls urls,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -60,6 +71,21 @@ internal static class UpdatePodcast
             request.Copyright.Or(podcast.Copyright),
             request.NormalizeLoudness.Or(podcast.NormalizeLoudness),
             request.LoudnessTargetLufs.Or(podcast.LoudnessTargetLufs)), errors);
+        var current = PodcastFeedFields.From(podcast);
+        var feed = new PodcastFeedFields(
+            request.NewFeedUrl.Or(current.NewFeedUrl),
+            request.ItunesBlock.Or(current.ItunesBlock),
+            request.ItunesComplete.Or(current.ItunesComplete),
+            request.Locked.Or(current.Locked),
+            request.Funding.Or(current.Funding),
+            request.Persons.Or(current.Persons),
+            request.Location.Or(current.Location),
+            request.License.Or(current.License),
+            request.Txt.Or(current.Txt),
+            request.UpdateFrequency.Or(current.UpdateFrequency)).Validate(errors);
+        errors.AddIf(request.ItunesBlock is { IsSet: true, Value: null }, "itunes_block", "must be true or false");
+        errors.AddIf(request.ItunesComplete is { IsSet: true, Value: null }, "itunes_complete", "must be true or false");
+        errors.AddIf(request.Locked is { IsSet: true, Value: null }, "locked", "must be true or false");
         errors.AddIf(request.NormalizeLoudness is { IsSet: true, Value: null }, "normalize_loudness", "must be true or false");
         errors.AddIf(request.Explicit is { IsSet: true, Value: null }, "explicit", "must be true or false");
         errors.AddIf(request.Type is { IsSet: true, Value: null }, "type", "must be episodic or serial");
@@ -68,7 +94,7 @@ internal static class UpdatePodcast
             return errors.ToProblem();
         }
 
-        var updated = podcast with
+        var updated = feed.ApplyTo(podcast with
         {
             Title = values.Title!,
             Description = values.Description!,
@@ -85,8 +111,19 @@ internal static class UpdatePodcast
             NormalizeLoudness = values.NormalizeLoudness!.Value,
             LoudnessTargetLufs = values.LoudnessTargetLufs,
             UpdatedAt = now,
-        };
-        await podcasts.UpdateAsync(updated, cancellationToken);
+        });
+
+        // Loudness settings apply to the next processing, not to the feed.
+        var feedChanged = podcast.IsPublicAt(now) &&
+            updated with { NormalizeLoudness = podcast.NormalizeLoudness, LoudnessTargetLufs = podcast.LoudnessTargetLufs, UpdatedAt = podcast.UpdatedAt } != podcast;
+        await changes.CommitAsync(async (connection, transaction) =>
+        {
+            await PodcastStore.UpdateAsync(connection, transaction, updated, cancellationToken);
+            if (feedChanged)
+            {
+                await CatalogChanges.FeedChangedAsync(connection, transaction, podcastId, now, cancellationToken);
+            }
+        }, cancellationToken);
         return TypedResults.Ok(PodcastResponse.From(updated, forManager: true, urls, http, now));
     }
 }
