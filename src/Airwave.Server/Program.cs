@@ -7,6 +7,7 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(MediaCommand.Create());
+root.Subcommands.Add(AnalyticsCommand.Create());
 
 // The server handles Ctrl-C itself (graceful shutdown), and `media process` stops ffmpeg on it, so the parser must
 // not also intercept it.
