@@ -26,12 +26,23 @@ internal sealed class DownloadCounter : IRequestSink
     private readonly long _lateness;
     private readonly byte[][] _preloadingReferers;
     private readonly Action<long, string>? _onMalformed;
+    private readonly Action<CountedDownload>? _onDownload;
 
     private readonly Dictionary<PairKey, PairState> _pairs = [];
     private readonly Dictionary<UInt128, Listener> _listeners = [];
     private readonly Dictionary<long, HashSet<UInt128>> _requestIds = [];
     private readonly Dictionary<int, PeriodTotals> _periods = [];
-    private readonly List<PairKey> _removals = [];
+
+    /// <summary>Per hour, the (listener, episode) states that may close in it (checked again when the hour is past).</summary>
+    private readonly SortedDictionary<long, List<PairKey>> _pairClosings = [];
+
+    /// <summary>Per UTC day, the listeners with downloads that day (committed once the day is past).</summary>
+    private readonly SortedDictionary<int, List<Listener>> _dayClosings = [];
+
+    private readonly Stack<Listener> _freeListeners = new();
+    private readonly Stack<DayBucket> _freeBuckets = new();
+    private readonly Stack<List<PairKey>> _freeKeyLists = new();
+    private readonly Stack<HashSet<UInt128>> _freeIdSets = new();
 
     private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
     private readonly long[] _episodeDownloads;
@@ -51,8 +62,12 @@ internal sealed class DownloadCounter : IRequestSink
     private bool _finished;
 
     /// <param name="onMalformed">Told about each malformed request (line number, reason), e.g. to print it.</param>
-    public DownloadCounter(EpisodeCatalog episodes, CountingSettings settings, Action<long, string>? onMalformed = null)
+    /// <param name="onDownload">Given each counted download with its listener identity (HMAC) once its day is final;
+    /// the identities are computed only when this is set.</param>
+    public DownloadCounter(EpisodeCatalog episodes, CountingSettings settings, Action<long, string>? onMalformed = null,
+        Action<CountedDownload>? onDownload = null)
     {
+        _onDownload = onDownload;
         _episodes = episodes;
         _settings = settings;
         _userAgents = settings.UserAgents;
@@ -128,7 +143,7 @@ internal sealed class DownloadCounter : IRequestSink
         {
             _idHour = hour;
             ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(_requestIds, hour, out _);
-            set ??= [];
+            set ??= _freeIdSets.Count > 0 ? _freeIdSets.Pop() : [];
             _idSet = set;
         }
 
@@ -208,11 +223,13 @@ internal sealed class DownloadCounter : IRequestSink
 
         var listenerAddress = IpAddresses.ListenerPart(address);
         var fingerprint = _keys.Fingerprint(listenerAddress, agent.Hash);
-        ref var pair = ref CollectionsMarshal.GetValueRefOrAddDefault(_pairs, new PairKey(fingerprint, episode), out var exists);
+        var key = new PairKey(fingerprint, episode);
+        ref var pair = ref CollectionsMarshal.GetValueRefOrAddDefault(_pairs, key, out var exists);
         if (!exists)
         {
             pair.Listener = ListenerFor(fingerprint);
             pair.Listener.Pairs++;
+            pair.ScheduledHour = long.MaxValue;
         }
 
         if (!pair.Listener.Safe && _settings.SafeIps.Count > 0 && _settings.SafeIps.Contains(address))
@@ -221,6 +238,25 @@ internal sealed class DownloadCounter : IRequestSink
         }
 
         Apply(ref pair, episode, time, request.ServedStart, request.BytesServed, agent, listenerAddress, request.Referer);
+        var closingHour = pair.ClosesAt / Hour;
+        if (closingHour < pair.ScheduledHour)
+        {
+            // Closing earlier than it is scheduled for (or not scheduled yet); a later closing is found when the
+            // scheduled hour comes and the state is still open.
+            pair.ScheduledHour = closingHour;
+            KeysClosingIn(closingHour).Add(key);
+        }
+    }
+
+    private List<PairKey> KeysClosingIn(long hour)
+    {
+        if (!_pairClosings.TryGetValue(hour, out var keys))
+        {
+            keys = _freeKeyLists.Count > 0 ? _freeKeyLists.Pop() : [];
+            _pairClosings.Add(hour, keys);
+        }
+
+        return keys;
     }
 
     /// <summary>
@@ -286,15 +322,24 @@ internal sealed class DownloadCounter : IRequestSink
         if (bucket is null)
         {
             var period = _keys.PeriodOf(day);
-            if (listener.IdentityPeriod != period)
+            if (_onDownload is not null && listener.IdentityPeriod != period)
             {
-                // The one HMAC per listener and key period; every later request of the period finds it here.
+                // The one HMAC per listener and key period, for what leaves the engine; in memory the fingerprint
+                // tells listeners apart. The address is at hand only now, while its request is being read.
                 listener.Identity = _keys.Identity(period, listenerAddress, userAgentDigest);
                 listener.IdentityPeriod = period;
             }
 
-            bucket = new DayBucket(day, period, listener.Identity);
+            bucket = _freeBuckets.Count > 0 ? _freeBuckets.Pop() : new DayBucket();
+            bucket.Start(day, period, listener.Identity);
             listener.AddBucket(bucket);
+            if (!_dayClosings.TryGetValue(day, out var closing))
+            {
+                closing = [];
+                _dayClosings.Add(day, closing);
+            }
+
+            closing.Add(listener);
         }
 
         bucket.Add(episode, attributes, requests, _settings.MaxEpisodesPerListenerPerDay);
@@ -331,45 +376,69 @@ internal sealed class DownloadCounter : IRequestSink
     /// <summary>
     /// Closes everything the horizon has passed: pending ranges older than 24 hours expire below the threshold, windows
     /// that ended free their state, finished UTC days face the volume rule and are added to the totals, and finished
-    /// key periods add their distinct listeners.
+    /// key periods add their distinct listeners. Only states scheduled to close in the past hours are looked at.
     /// </summary>
     private void Sweep(long horizon)
     {
-        foreach (var key in _pairs.Keys)
+        while (_pairClosings.Count > 0)
         {
-            ref var pair = ref CollectionsMarshal.GetValueRefOrNullRef(_pairs, key);
-            if (pair.PendingRequests > 0 && (horizon == long.MaxValue || pair.PendingStart + Day <= horizon))
+            var (hour, keys) = _pairClosings.First();
+            if (horizon != long.MaxValue && (hour + 1) * Hour > horizon)
             {
-                Drop(DropReason.BelowThreshold, pair.PendingRequests);
-                pair.ResetPending();
+                break;
             }
 
-            if (pair.PendingRequests == 0 && pair.BlockedUntil <= horizon)
+            _pairClosings.Remove(hour);
+            foreach (var key in keys)
             {
-                pair.Listener.Pairs--;
-                _removals.Add(key);
+                ref var pair = ref CollectionsMarshal.GetValueRefOrNullRef(_pairs, key);
+                if (Unsafe.IsNullRef(ref pair) || pair.ScheduledHour != hour)
+                {
+                    continue; // closed already, or scheduled again for another hour
+                }
+
+                if (pair.PendingRequests > 0 && (horizon == long.MaxValue || pair.PendingStart + Day <= horizon))
+                {
+                    Drop(DropReason.BelowThreshold, pair.PendingRequests);
+                    pair.ResetPending();
+                }
+
+                if (pair.PendingRequests == 0 && pair.BlockedUntil <= horizon)
+                {
+                    var listener = pair.Listener;
+                    _pairs.Remove(key);
+                    listener.Pairs--;
+                    ReleaseIfIdle(listener);
+                    continue;
+                }
+
+                pair.ScheduledHour = Math.Max(pair.ClosesAt / Hour, hour + 1);
+                KeysClosingIn(pair.ScheduledHour).Add(key);
             }
+
+            keys.Clear();
+            _freeKeyLists.Push(keys);
         }
 
-        foreach (var key in _removals)
+        while (_dayClosings.Count > 0)
         {
-            _pairs.Remove(key);
-        }
-
-        _removals.Clear();
-        List<UInt128>? idle = null;
-        foreach (var (fingerprint, listener) in _listeners)
-        {
-            listener.CloseDays(horizon, this);
-            if (listener.Pairs == 0 && !listener.HasBuckets)
+            var (day, listeners) = _dayClosings.First();
+            if (horizon != long.MaxValue && (day + 1L) * Day > horizon)
             {
-                (idle ??= []).Add(fingerprint);
+                break;
             }
-        }
 
-        foreach (var fingerprint in idle ?? [])
-        {
-            _listeners.Remove(fingerprint);
+            _dayClosings.Remove(day);
+            foreach (var listener in listeners)
+            {
+                if (listener.TakeBucket(day) is { } bucket)
+                {
+                    Commit(listener, bucket);
+                    _freeBuckets.Push(bucket);
+                }
+
+                ReleaseIfIdle(listener);
+            }
         }
 
         List<int>? finished = null;
@@ -403,12 +472,25 @@ internal sealed class DownloadCounter : IRequestSink
 
         foreach (var hour in oldHours ?? [])
         {
-            _requestIds.Remove(hour);
+            _requestIds.Remove(hour, out var ids);
+            ids!.Clear();
+            _freeIdSets.Push(ids);
             if (hour == _idHour)
             {
                 _idHour = long.MinValue;
                 _idSet = null;
             }
+        }
+    }
+
+    /// <summary>A listener with no open state and no open day is forgotten (and its object reused).</summary>
+    private void ReleaseIfIdle(Listener listener)
+    {
+        if (listener.Pairs == 0 && !listener.HasBuckets && listener.Fingerprint != UInt128.Zero)
+        {
+            _listeners.Remove(listener.Fingerprint);
+            listener.Fingerprint = UInt128.Zero;
+            _freeListeners.Push(listener);
         }
     }
 
@@ -421,9 +503,6 @@ internal sealed class DownloadCounter : IRequestSink
             return;
         }
 
-        ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(_periods, bucket.Period, out _);
-        totals ??= new PeriodTotals();
-        totals.Listeners.Add(bucket.Identity);
         foreach (var download in bucket.Downloads)
         {
             _totalDownloads++;
@@ -431,7 +510,26 @@ internal sealed class DownloadCounter : IRequestSink
             Increment(_byName, download.Attributes.NameId);
             Increment(_byDevice, download.Attributes.DeviceId);
             Increment(_byOs, download.Attributes.OsId);
-            totals.ListenerEpisodes.Add(new IdentityEpisode(bucket.Identity, download.Episode));
+            _onDownload?.Invoke(new CountedDownload(_episodes.Episodes[download.Episode].Id, DateOnly.FromDateTime(UtcTime.ToDateTime(bucket.Day * Day)),
+                bucket.Identity, _userAgents.Names[download.Attributes.NameId], _userAgents.DeviceCategories[download.Attributes.DeviceId],
+                _userAgents.OperatingSystemNames[download.Attributes.OsId]));
+        }
+
+        if (_keys.Rotation == KeyRotation.Day)
+        {
+            // A listener has one bucket a day and identities change every day: each committed bucket is one distinct
+            // listener of the period, and each of its episodes one distinct listener of that episode.
+            _totalListeners++;
+            bucket.CountEpisodeListeners(_episodeListeners);
+            return;
+        }
+
+        ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(_periods, bucket.Period, out _);
+        totals ??= new PeriodTotals();
+        totals.Listeners.Add(listener.Fingerprint);
+        foreach (var download in bucket.Downloads)
+        {
+            totals.ListenerEpisodes.Add(new IdentityEpisode(listener.Fingerprint, download.Episode));
         }
     }
 
@@ -447,8 +545,14 @@ internal sealed class DownloadCounter : IRequestSink
 
     private Listener ListenerFor(UInt128 fingerprint)
     {
-        ref var listener = ref CollectionsMarshal.GetValueRefOrAddDefault(_listeners, fingerprint, out _);
-        return listener ??= new Listener();
+        ref var listener = ref CollectionsMarshal.GetValueRefOrAddDefault(_listeners, fingerprint, out var exists);
+        if (!exists)
+        {
+            listener = _freeListeners.Count > 0 ? _freeListeners.Pop() : new Listener();
+            listener.Start(fingerprint);
+        }
+
+        return listener!;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -489,6 +593,19 @@ internal sealed class DownloadCounter : IRequestSink
 
     private readonly record struct PendingDownload(int Episode, Attributes Attributes);
 
+    private static bool ContainsEpisodeIn(ReadOnlySpan<PendingDownload> downloads, int episode)
+    {
+        foreach (var download in downloads)
+        {
+            if (download.Episode == episode)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>What one listener has going on one episode.</summary>
     private struct PairState
     {
@@ -503,6 +620,12 @@ internal sealed class DownloadCounter : IRequestSink
         public int PendingRequests;
         public ByteRanges Ranges;
 
+        /// <summary>The hour this state is listed under in the closings.</summary>
+        public long ScheduledHour;
+
+        /// <summary>When the state can be forgotten: pending bytes expire, or the window ends.</summary>
+        public readonly long ClosesAt => PendingRequests > 0 ? Math.Max(PendingStart + Day, BlockedUntil) : BlockedUntil;
+
         public void ResetPending()
         {
             PendingRequests = 0;
@@ -513,8 +636,10 @@ internal sealed class DownloadCounter : IRequestSink
     /// <summary>One listener (address and user agent): its identity for the current key period and its open days.</summary>
     private sealed class Listener
     {
-        private DayBucket? _bucket;
-        private List<DayBucket>? _more;
+        private DayBucket? _buckets;
+
+        /// <summary>The lookup key; zero once the listener is forgotten.</summary>
+        public UInt128 Fingerprint;
 
         /// <summary>(Listener, episode) states that point here.</summary>
         public int Pairs;
@@ -522,105 +647,122 @@ internal sealed class DownloadCounter : IRequestSink
         /// <summary>A request came from an address on the safe list: the volume rule does not apply.</summary>
         public bool Safe;
 
-        public int IdentityPeriod = -1;
+        public int IdentityPeriod;
         public UInt128 Identity;
 
-        public bool HasBuckets => _bucket is not null;
+        public bool HasBuckets => _buckets is not null;
+
+        public void Start(UInt128 fingerprint)
+        {
+            Fingerprint = fingerprint;
+            Pairs = 0;
+            Safe = false;
+            IdentityPeriod = -1;
+            Identity = default;
+            _buckets = null;
+        }
 
         public DayBucket? Bucket(int day)
         {
-            if (_bucket?.Day == day)
+            for (var bucket = _buckets; bucket is not null; bucket = bucket.Next)
             {
-                return _bucket;
+                if (bucket.Day == day)
+                {
+                    return bucket;
+                }
             }
 
-            return _more?.Find(b => b.Day == day);
+            return null;
         }
 
         public void AddBucket(DayBucket bucket)
         {
-            if (_bucket is null)
-            {
-                _bucket = bucket;
-            }
-            else
-            {
-                (_more ??= []).Add(bucket);
-            }
+            bucket.Next = _buckets;
+            _buckets = bucket;
         }
 
-        public void CloseDays(long horizon, DownloadCounter counter)
+        public DayBucket? TakeBucket(int day)
         {
-            if (_bucket is null)
+            DayBucket? previous = null;
+            for (var bucket = _buckets; bucket is not null; previous = bucket, bucket = bucket.Next)
             {
-                return;
-            }
-
-            if (_more is { Count: > 0 })
-            {
-                _more.Add(_bucket);
-                _more.Sort((a, b) => a.Day.CompareTo(b.Day));
-                foreach (var bucket in _more)
+                if (bucket.Day == day)
                 {
-                    if (horizon == long.MaxValue || (bucket.Day + 1L) * Day <= horizon)
+                    if (previous is null)
                     {
-                        counter.Commit(this, bucket);
+                        _buckets = bucket.Next;
                     }
-                }
+                    else
+                    {
+                        previous.Next = bucket.Next;
+                    }
 
-                _more.RemoveAll(b => horizon == long.MaxValue || (b.Day + 1L) * Day <= horizon);
-                _bucket = null;
-                if (_more.Count > 0)
-                {
-                    _bucket = _more[0];
-                    _more.RemoveAt(0);
+                    bucket.Next = null;
+                    return bucket;
                 }
-
-                return;
             }
 
-            if (horizon == long.MaxValue || (_bucket.Day + 1L) * Day <= horizon)
-            {
-                counter.Commit(this, _bucket);
-                _bucket = null;
-            }
+            return null;
         }
     }
 
     /// <summary>One listener's downloads in one UTC day, held until the day is over for the volume rule.</summary>
-    private sealed class DayBucket(int day, int period, UInt128 identity)
+    private sealed class DayBucket
     {
-        private readonly List<PendingDownload> _downloads = [];
-        private readonly List<int> _episodes = [];
+        private PendingDownload[] _downloads = new PendingDownload[4];
+        private int _count;
 
-        public int Day { get; } = day;
+        public DayBucket? Next;
 
-        public int Period { get; } = period;
+        public int Day { get; private set; }
 
-        public UInt128 Identity { get; } = identity;
+        public int Period { get; private set; }
+
+        public UInt128 Identity { get; private set; }
 
         /// <summary>Requests that made up the downloads (what the volume rule drops).</summary>
         public long Requests { get; private set; }
 
-        public int DistinctEpisodes => _episodes.Count;
+        public int DistinctEpisodes { get; private set; }
 
-        public IReadOnlyList<PendingDownload> Downloads => _downloads;
+        public ReadOnlySpan<PendingDownload> Downloads => _downloads.AsSpan(0, _count);
+
+        public void Start(int day, int period, UInt128 identity)
+        {
+            (Day, Period, Identity, Requests, DistinctEpisodes, _count, Next) = (day, period, identity, 0, 0, 0, null);
+        }
+
+        public void CountEpisodeListeners(long[] episodeListeners)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                if (!ContainsEpisodeIn(_downloads.AsSpan(0, i), _downloads[i].Episode))
+                {
+                    episodeListeners[_downloads[i].Episode]++;
+                }
+            }
+        }
 
         public void Add(int episode, Attributes attributes, int requests, int maxEpisodes)
         {
             Requests += requests;
-            if (_episodes.Count > maxEpisodes)
+            if (DistinctEpisodes > maxEpisodes)
             {
                 // Already over the limit: the whole day goes, so nothing more needs to be kept.
                 return;
             }
 
-            if (!_episodes.Contains(episode))
+            if (!ContainsEpisodeIn(Downloads, episode))
             {
-                _episodes.Add(episode);
+                DistinctEpisodes++;
             }
 
-            _downloads.Add(new PendingDownload(episode, attributes));
+            if (_count == _downloads.Length)
+            {
+                Array.Resize(ref _downloads, _count * 2);
+            }
+
+            _downloads[_count++] = new PendingDownload(episode, attributes);
         }
     }
 
@@ -631,6 +773,12 @@ internal sealed class DownloadCounter : IRequestSink
         public HashSet<IdentityEpisode> ListenerEpisodes { get; } = [];
     }
 }
+
+/// <summary>
+/// A counted download, final (its day passed the volume rule). <paramref name="Listener"/> is the listener identity:
+/// HMAC-SHA256 under the key of the day's key period, never the address.
+/// </summary>
+public sealed record CountedDownload(string EpisodeId, DateOnly Day, UInt128 Listener, string App, string Device, string Os);
 
 /// <summary>One episode's result.</summary>
 public sealed record EpisodeCount(string Id, long Downloads, long Listeners);

@@ -22,7 +22,7 @@ public enum KeyRotation
 internal sealed class ListenerKeys
 {
     private readonly byte[] _secret;
-    private readonly Dictionary<int, byte[]> _periodKeys = [];
+    private readonly Dictionary<int, IncrementalHash> _periodMacs = [];
     private readonly UInt128 _fingerprintKey;
 
     public ListenerKeys(byte[] secret, KeyRotation rotation)
@@ -67,7 +67,11 @@ internal sealed class ListenerKeys
         BinaryPrimitives.WriteUInt128BigEndian(message, listenerAddress);
         userAgentDigest[..32].CopyTo(message[16..]);
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(PeriodKey(period), message, mac);
+        // One keyed HMAC object per period, reset after each use: the one-shot API sets up the key (and a native
+        // context to finalise) on every call, which costs several times the hashing itself.
+        var hmac = PeriodMac(period);
+        hmac.AppendData(message);
+        hmac.GetHashAndReset(mac);
         return BinaryPrimitives.ReadUInt128BigEndian(mac);
     }
 
@@ -79,20 +83,26 @@ internal sealed class ListenerKeys
     public UInt128 Fingerprint(UInt128 listenerAddress, UInt128 userAgentHash) =>
         FastHash.Combine(_fingerprintKey, (ulong)(listenerAddress >> 64), (ulong)listenerAddress, (ulong)(userAgentHash >> 64), (ulong)userAgentHash);
 
-    private byte[] PeriodKey(int period)
+    private IncrementalHash PeriodMac(int period)
     {
-        if (!_periodKeys.TryGetValue(period, out var key))
+        if (!_periodMacs.TryGetValue(period, out var mac))
         {
-            if (_periodKeys.Count > 8)
+            if (_periodMacs.Count >= 4)
             {
-                _periodKeys.Clear();
+                foreach (var old in _periodMacs.Values)
+                {
+                    old.Dispose();
+                }
+
+                _periodMacs.Clear();
             }
 
-            key = HMACSHA256.HashData(_secret, Encoding.ASCII.GetBytes("airwave/listener/v1/" + PeriodLabel(period)));
-            _periodKeys[period] = key;
+            var key = HMACSHA256.HashData(_secret, Encoding.ASCII.GetBytes("airwave/listener/v1/" + PeriodLabel(period)));
+            mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+            _periodMacs[period] = mac;
         }
 
-        return key;
+        return mac;
     }
 
     private string PeriodLabel(int period) => Rotation switch

@@ -69,9 +69,9 @@ internal sealed class UserAgentClassifier
     private readonly CompiledEntry[] _operatingSystems;
     private readonly CompiledEntry[] _referrers;
     private readonly Utf8Map<UserAgentInfo> _cache = new();
-    private readonly Dictionary<string, int> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _devices = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _systems = new(StringComparer.Ordinal);
+    private readonly NameIds _names = new();
+    private readonly NameIds _devices = new();
+    private readonly NameIds _systems = new();
 
     /// <param name="opawgDirectory">A folder with any of bots.json, apps.json, libraries.json, browsers.json,
     /// devices.json and referrers.json (or their <c>*.runtime.json</c> build variants); null for the built-in table only.</param>
@@ -98,11 +98,12 @@ internal sealed class UserAgentClassifier
     /// <summary>How many OPAWG files were loaded.</summary>
     public int OperatorFiles { get; }
 
-    public IReadOnlyList<string> Names => [.. _names.Keys];
+    /// <summary>App (or library, browser, bot) names by <see cref="UserAgentInfo.NameId"/>.</summary>
+    public IReadOnlyList<string> Names => _names.Names;
 
-    public IReadOnlyList<string> DeviceCategories => [.. _devices.Keys];
+    public IReadOnlyList<string> DeviceCategories => _devices.Names;
 
-    public IReadOnlyList<string> OperatingSystemNames => [.. _systems.Keys];
+    public IReadOnlyList<string> OperatingSystemNames => _systems.Names;
 
     /// <summary>The classification of a user agent (UTF-8), from the cache when it was seen before.</summary>
     public UserAgentInfo Classify(ReadOnlySpan<byte> userAgent)
@@ -135,7 +136,7 @@ internal sealed class UserAgentClassifier
         return First(_referrers, text)?.Name;
     }
 
-    public int NameId(string name) => Id(_names, name);
+    public int NameId(string name) => _names.Id(name);
 
     private UserAgentInfo ClassifyText(ReadOnlySpan<byte> userAgent)
     {
@@ -172,21 +173,10 @@ internal sealed class UserAgentClassifier
             Digest = SHA256.HashData(userAgent),
             Hash = FastHash.Hash128(userAgent, 0x5541),
         };
-        info.NameId = Id(_names, info.Name);
-        info.DeviceId = Id(_devices, info.DeviceCategory);
-        info.OsId = Id(_systems, info.Os);
+        info.NameId = _names.Id(info.Name);
+        info.DeviceId = _devices.Id(info.DeviceCategory);
+        info.OsId = _systems.Id(info.Os);
         return info;
-    }
-
-    private static int Id(Dictionary<string, int> ids, string name)
-    {
-        if (!ids.TryGetValue(name, out var id))
-        {
-            id = ids.Count;
-            ids.Add(name, id);
-        }
-
-        return id;
     }
 
     private static CompiledEntry? First(CompiledEntry[] entries, string text)
@@ -294,6 +284,27 @@ internal sealed class UserAgentClassifier
         catch (ArgumentException error)
         {
             throw new UserAgentPatternsException($"{path}: entry {index} has an invalid pattern: {error.Message}", error);
+        }
+    }
+
+    /// <summary>Small integer ids for names, so downloads are counted in arrays.</summary>
+    private sealed class NameIds
+    {
+        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+        private readonly List<string> _names = [];
+
+        public IReadOnlyList<string> Names => _names;
+
+        public int Id(string name)
+        {
+            if (!_ids.TryGetValue(name, out var id))
+            {
+                id = _names.Count;
+                _ids.Add(name, id);
+                _names.Add(name);
+            }
+
+            return id;
         }
     }
 
