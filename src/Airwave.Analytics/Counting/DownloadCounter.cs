@@ -342,7 +342,7 @@ internal sealed class DownloadCounter : IRequestSink
             closing.Add(listener);
         }
 
-        bucket.Add(episode, attributes, requests, _settings.MaxEpisodesPerListenerPerDay);
+        bucket.Add(episode, attributes, requests);
     }
 
     /// <summary>Ends the input: every pending range expires, every day is closed, and the totals are final.</summary>
@@ -743,15 +743,11 @@ internal sealed class DownloadCounter : IRequestSink
             }
         }
 
-        public void Add(int episode, Attributes attributes, int requests, int maxEpisodes)
+        public void Add(int episode, Attributes attributes, int requests)
         {
+            // Every download is kept even past the limit (a safe-listed listener keeps them all); a listener has at
+            // most two downloads of an episode in a day, so this stays bounded by the catalogue.
             Requests += requests;
-            if (DistinctEpisodes > maxEpisodes)
-            {
-                // Already over the limit: the whole day goes, so nothing more needs to be kept.
-                return;
-            }
-
             if (!ContainsEpisodeIn(Downloads, episode))
             {
                 DistinctEpisodes++;
