@@ -13,20 +13,20 @@ internal interface ILineHandler
 }
 
 /// <summary>
-/// Splits a stream into lines through one pooled buffer (4 MiB, grown for a longer line up to the limit): no copy of a
-/// line unless it straddles two reads, no allocation per line. A UTF-8 byte-order mark at the start is skipped.
+/// Splits a stream into lines through one pooled 4 MiB buffer: no copy of a line unless it straddles two reads, no
+/// allocation per line. A UTF-8 byte-order mark at the start is skipped.
 /// </summary>
 internal static class LogLines
 {
     /// <summary>Longer lines are reported and skipped (a log line is well under 16 KiB).</summary>
     public const int MaxLineBytes = 1024 * 1024;
 
-    private const int InitialBuffer = 4 * 1024 * 1024;
+    private const int BufferBytes = 4 * MaxLineBytes;
 
     /// <returns>The number of lines (blank ones included).</returns>
     public static long Read<THandler>(Stream stream, ref THandler handler) where THandler : struct, ILineHandler
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
         var scratch = ArrayPool<byte>.Shared.Rent(buffer.Length);
         long lines = 0;
         try
@@ -47,27 +47,15 @@ internal static class LogLines
 
                 if (end == buffer.Length)
                 {
-                    if (skipping)
+                    // No line break in the whole buffer: a line far over the limit. Report it once, skip to its end.
+                    if (!skipping)
                     {
-                        end = 0;
-                    }
-                    else if (buffer.Length >= MaxLineBytes)
-                    {
-                        // Report the line once, drop what we have of it and skip to its end.
                         lines++;
                         handler.TooLong(lines);
                         skipping = true;
-                        end = 0;
                     }
-                    else
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        Buffer.BlockCopy(buffer, 0, larger, 0, end);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                        ArrayPool<byte>.Shared.Return(scratch);
-                        scratch = ArrayPool<byte>.Shared.Rent(buffer.Length);
-                    }
+
+                    end = 0;
                 }
 
                 var read = stream.Read(buffer, end, buffer.Length - end);
@@ -98,6 +86,12 @@ internal static class LogLines
                     }
 
                     lines++;
+                    if (line.Length > MaxLineBytes)
+                    {
+                        handler.TooLong(lines);
+                        continue;
+                    }
+
                     handler.Line(line.Length > 0 && line[^1] == '\r' ? line[..^1] : line, lines, scratch);
                 }
 
@@ -106,7 +100,14 @@ internal static class LogLines
                     if (pending.Length > 0 && !skipping)
                     {
                         lines++;
-                        handler.Line(pending[^1] == '\r' ? pending[..^1] : pending, lines, scratch);
+                        if (pending.Length > MaxLineBytes)
+                        {
+                            handler.TooLong(lines);
+                        }
+                        else
+                        {
+                            handler.Line(pending[^1] == '\r' ? pending[..^1] : pending, lines, scratch);
+                        }
                     }
 
                     return lines;

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace Airwave.Analytics.Counting.UserAgents;
 
 /// <summary>What a user agent is, for filtering and for the app/device/OS breakdowns.</summary>
-internal enum UserAgentKind
+public enum UserAgentKind
 {
     /// <summary>Matched no list: counted, as "Unknown".</summary>
     Unknown,
