@@ -28,9 +28,9 @@ internal sealed class DownloadCounter : IRequestSink
     private readonly Action<long, string>? _onMalformed;
     private readonly Action<CountedDownload>? _onDownload;
 
-    private readonly Dictionary<PairKey, PairState> _pairs = [];
+    private readonly PairTable<PairState> _pairs = new();
     private readonly Dictionary<UInt128, Listener> _listeners = [];
-    private readonly Dictionary<long, HashSet<UInt128>> _requestIds = [];
+    private readonly Dictionary<long, Hash128Set> _requestIds = [];
     private readonly Dictionary<int, PeriodTotals> _periods = [];
 
     /// <summary>Per hour, the (listener, episode) states that may close in it (checked again when the hour is past).</summary>
@@ -42,7 +42,7 @@ internal sealed class DownloadCounter : IRequestSink
     private readonly Stack<Listener> _freeListeners = new();
     private readonly Stack<DayBucket> _freeBuckets = new();
     private readonly Stack<List<PairKey>> _freeKeyLists = new();
-    private readonly Stack<HashSet<UInt128>> _freeIdSets = new();
+    private readonly Stack<Hash128Set> _freeIdSets = new();
 
     private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
     private readonly long[] _episodeDownloads;
@@ -57,7 +57,7 @@ internal sealed class DownloadCounter : IRequestSink
     private long _horizon = long.MinValue;
     private long _nextSweep = long.MinValue;
     private long _idHour = long.MinValue;
-    private HashSet<UInt128>? _idSet;
+    private Hash128Set? _idSet;
     private byte[] _urlScratch = new byte[1024];
     private bool _finished;
 
@@ -143,7 +143,7 @@ internal sealed class DownloadCounter : IRequestSink
         {
             _idHour = hour;
             ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(_requestIds, hour, out _);
-            set ??= _freeIdSets.Count > 0 ? _freeIdSets.Pop() : [];
+            set ??= _freeIdSets.Count > 0 ? _freeIdSets.Pop() : new Hash128Set();
             _idSet = set;
         }
 
@@ -224,7 +224,7 @@ internal sealed class DownloadCounter : IRequestSink
         var listenerAddress = IpAddresses.ListenerPart(address);
         var fingerprint = _keys.Fingerprint(listenerAddress, agent.Hash);
         var key = new PairKey(fingerprint, episode);
-        ref var pair = ref CollectionsMarshal.GetValueRefOrAddDefault(_pairs, key, out var exists);
+        ref var pair = ref _pairs.GetOrAdd(fingerprint, episode, out var exists);
         if (!exists)
         {
             pair.Listener = ListenerFor(fingerprint);
@@ -391,7 +391,7 @@ internal sealed class DownloadCounter : IRequestSink
             _pairClosings.Remove(hour);
             foreach (var key in keys)
             {
-                ref var pair = ref CollectionsMarshal.GetValueRefOrNullRef(_pairs, key);
+                ref var pair = ref _pairs.Find(key.Listener, key.Episode);
                 if (Unsafe.IsNullRef(ref pair) || pair.ScheduledHour != hour)
                 {
                     continue; // closed already, or scheduled again for another hour
@@ -406,7 +406,7 @@ internal sealed class DownloadCounter : IRequestSink
                 if (pair.PendingRequests == 0 && pair.BlockedUntil <= horizon)
                 {
                     var listener = pair.Listener;
-                    _pairs.Remove(key);
+                    _pairs.Remove(key.Listener, key.Episode);
                     listener.Pairs--;
                     ReleaseIfIdle(listener);
                     continue;
