@@ -18,6 +18,7 @@ internal sealed class DownloadCounter : IRequestSink
 {
     private const long Day = UtcTime.TicksPerDay;
     private const long Hour = UtcTime.TicksPerHour;
+    private const long Minute = TimeSpan.TicksPerMinute;
 
     private readonly EpisodeCatalog _episodes;
     private readonly CountingSettings _settings;
@@ -29,7 +30,7 @@ internal sealed class DownloadCounter : IRequestSink
     private readonly Action<CountedDownload>? _onDownload;
 
     private readonly PairTable<PairState> _pairs = new();
-    private readonly Dictionary<UInt128, Listener> _listeners = [];
+    private readonly PairTable<ListenerSlot> _listeners = new();
     private readonly Dictionary<long, Hash128Set> _requestIds = [];
     private readonly Dictionary<int, PeriodTotals> _periods = [];
 
@@ -56,7 +57,7 @@ internal sealed class DownloadCounter : IRequestSink
     private long _watermark = long.MinValue;
     private long _horizon = long.MinValue;
     private long _nextSweep = long.MinValue;
-    private long _idHour = long.MinValue;
+    private long _idMinute = long.MinValue;
     private Hash128Set? _idSet;
     private byte[] _urlScratch = new byte[1024];
     private bool _finished;
@@ -137,12 +138,13 @@ internal sealed class DownloadCounter : IRequestSink
         }
 
         // A replayed line (same request id) is the same request: ignored, neither counted nor dropped. Its copy has the
-        // same time, so it is in the same hour's set, which is kept while that hour is within the lateness.
-        var hour = time / Hour;
-        if (hour != _idHour)
+        // same time, so it is in the same minute's set, which is kept while that minute is within the lateness. Sets
+        // per minute stay small enough to sit in the processor's cache.
+        var minute = time / Minute;
+        if (minute != _idMinute)
         {
-            _idHour = hour;
-            ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(_requestIds, hour, out _);
+            _idMinute = minute;
+            ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(_requestIds, minute, out _);
             set ??= _freeIdSets.Count > 0 ? _freeIdSets.Pop() : new Hash128Set();
             _idSet = set;
         }
@@ -461,23 +463,23 @@ internal sealed class DownloadCounter : IRequestSink
             _periods.Remove(period);
         }
 
-        List<long>? oldHours = null;
-        foreach (var hour in _requestIds.Keys)
+        List<long>? oldMinutes = null;
+        foreach (var minute in _requestIds.Keys)
         {
-            if (horizon == long.MaxValue || (hour + 1) * Hour <= horizon)
+            if (horizon == long.MaxValue || (minute + 1) * Minute <= horizon)
             {
-                (oldHours ??= []).Add(hour);
+                (oldMinutes ??= []).Add(minute);
             }
         }
 
-        foreach (var hour in oldHours ?? [])
+        foreach (var minute in oldMinutes ?? [])
         {
-            _requestIds.Remove(hour, out var ids);
+            _requestIds.Remove(minute, out var ids);
             ids!.Clear();
             _freeIdSets.Push(ids);
-            if (hour == _idHour)
+            if (minute == _idMinute)
             {
-                _idHour = long.MinValue;
+                _idMinute = long.MinValue;
                 _idSet = null;
             }
         }
@@ -488,7 +490,7 @@ internal sealed class DownloadCounter : IRequestSink
     {
         if (listener.Pairs == 0 && !listener.HasBuckets && listener.Fingerprint != UInt128.Zero)
         {
-            _listeners.Remove(listener.Fingerprint);
+            _listeners.Remove(listener.Fingerprint, 0);
             listener.Fingerprint = UInt128.Zero;
             _freeListeners.Push(listener);
         }
@@ -545,14 +547,19 @@ internal sealed class DownloadCounter : IRequestSink
 
     private Listener ListenerFor(UInt128 fingerprint)
     {
-        ref var listener = ref CollectionsMarshal.GetValueRefOrAddDefault(_listeners, fingerprint, out var exists);
+        ref var slot = ref _listeners.GetOrAdd(fingerprint, 0, out var exists);
         if (!exists)
         {
-            listener = _freeListeners.Count > 0 ? _freeListeners.Pop() : new Listener();
-            listener.Start(fingerprint);
+            slot.Listener = _freeListeners.Count > 0 ? _freeListeners.Pop() : new Listener();
+            slot.Listener.Start(fingerprint);
         }
 
-        return listener!;
+        return slot.Listener!;
+    }
+
+    private struct ListenerSlot
+    {
+        public Listener? Listener;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -49,9 +49,26 @@ internal static class FastHash
         return new UInt128(high, low);
     }
 
-    /// <summary>64 bits for hash tables: the low half of <see cref="Hash128"/> is as good and costs the same.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Hash64(ReadOnlySpan<byte> data) => (ulong)Hash128(data);
+    /// <summary>64 bits for hash-table lookups (one lane: half the work of <see cref="Hash128"/>).</summary>
+    public static ulong Hash64(ReadOnlySpan<byte> data)
+    {
+        var a = Prime1;
+        var rest = data;
+        while (rest.Length >= 8)
+        {
+            a = BitOperations.RotateLeft(a ^ (BinaryPrimitives.ReadUInt64LittleEndian(rest) * Prime2), 31) * Prime1;
+            rest = rest[8..];
+        }
+
+        ulong k = 0;
+        for (var i = 0; i < rest.Length; i++)
+        {
+            k |= (ulong)rest[i] << (8 * i);
+        }
+
+        a = BitOperations.RotateLeft(a ^ (k * Prime2), 31) * Prime1;
+        return Mix(a ^ (ulong)data.Length);
+    }
 
     /// <summary>Combines fixed-size values (four 64-bit words) under a 128-bit key.</summary>
     public static UInt128 Combine(UInt128 key, ulong w0, ulong w1, ulong w2, ulong w3)
