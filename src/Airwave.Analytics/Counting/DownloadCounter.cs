@@ -1,0 +1,811 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using Airwave.Analytics.Counting.UserAgents;
+
+namespace Airwave.Analytics.Counting;
+
+/// <summary>
+/// The IAB download-counting engine (docs/analytics-methodology.md states each rule as implemented here). It takes
+/// requests in log order, one at a time, and keeps state only for listeners whose windows are still open: per
+/// (listener, episode) the byte ranges pending toward the threshold and the window of the last counted download; per
+/// listener and UTC day the downloads awaiting the volume rule; per key period the identities counted. State is
+/// dropped as soon as the log's time (less the allowed lateness) has passed the end of what it could still affect, so
+/// memory follows the number of active listeners, not the size of the log. Results depend only on the requests and
+/// the settings: replayed request ids are ignored, and nothing depends on wall-clock time or hash-table order.
+/// </summary>
+internal sealed class DownloadCounter : IRequestSink
+{
+    private const long Day = UtcTime.TicksPerDay;
+    private const long Hour = UtcTime.TicksPerHour;
+    private const long Minute = TimeSpan.TicksPerMinute;
+
+    private readonly EpisodeCatalog _episodes;
+    private readonly CountingSettings _settings;
+    private readonly UserAgentClassifier _userAgents;
+    private readonly ListenerKeys _keys;
+    private readonly long _lateness;
+    private readonly byte[][] _preloadingReferers;
+    private readonly Action<long, string>? _onMalformed;
+    private readonly Action<CountedDownload>? _onDownload;
+
+    private readonly PairTable<PairState> _pairs = new();
+    private readonly PairTable<ListenerSlot> _listeners = new();
+    private readonly Dictionary<long, Hash128Set> _requestIds = [];
+    private readonly Dictionary<int, PeriodTotals> _periods = [];
+
+    /// <summary>Per hour, the (listener, episode) states that may close in it (checked again when the hour is past).</summary>
+    private readonly SortedDictionary<long, List<PairKey>> _pairClosings = [];
+
+    /// <summary>Per UTC day, the listeners with downloads that day (committed once the day is past).</summary>
+    private readonly SortedDictionary<int, List<Listener>> _dayClosings = [];
+
+    private readonly Stack<Listener> _freeListeners = new();
+    private readonly Stack<DayBucket> _freeBuckets = new();
+    private readonly Stack<List<PairKey>> _freeKeyLists = new();
+    private readonly Stack<Hash128Set> _freeIdSets = new();
+
+    private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
+    private readonly long[] _episodeDownloads;
+    private readonly long[] _episodeListeners;
+    private readonly List<long> _byName = [];
+    private readonly List<long> _byDevice = [];
+    private readonly List<long> _byOs = [];
+    private long _totalDownloads;
+    private long _totalListeners;
+
+    private long _watermark = long.MinValue;
+    private long _horizon = long.MinValue;
+    private long _nextSweep = long.MinValue;
+    private long _idMinute = long.MinValue;
+    private Hash128Set? _idSet;
+    private byte[] _urlScratch = new byte[1024];
+    private bool _finished;
+
+    /// <param name="onMalformed">Told about each malformed request (line number, reason), e.g. to print it.</param>
+    /// <param name="onDownload">Given each counted download with its listener identity (HMAC) once its day is final;
+    /// the identities are computed only when this is set.</param>
+    public DownloadCounter(EpisodeCatalog episodes, CountingSettings settings, Action<long, string>? onMalformed = null,
+        Action<CountedDownload>? onDownload = null)
+    {
+        _onDownload = onDownload;
+        _episodes = episodes;
+        _settings = settings;
+        _userAgents = settings.UserAgents;
+        _keys = settings.Keys;
+        _lateness = settings.MaxLateness.Ticks;
+        _preloadingReferers = [.. settings.PreloadingPlayerReferers.Select(Encoding.UTF8.GetBytes)];
+        _onMalformed = onMalformed;
+        _episodeDownloads = new long[episodes.Count];
+        _episodeListeners = new long[episodes.Count];
+    }
+
+    /// <summary>(Listener, episode) states held now: for tests of the bounded memory.</summary>
+    public int ActivePairs => _pairs.Count;
+
+    public int ActiveListeners => _listeners.Count;
+
+    public void Malformed(long lineNumber, string reason)
+    {
+        _dropped[(int)DropReason.Malformed]++;
+        _onMalformed?.Invoke(lineNumber, reason);
+    }
+
+    /// <summary>Adds one request given as values (tests, importers that build objects).</summary>
+    public void Add(DownloadRequest request)
+    {
+        var line = new RequestLine
+        {
+            RequestId = Encoding.UTF8.GetBytes(request.RequestId),
+            Time = request.Time.UtcTicks,
+            Method = Encoding.UTF8.GetBytes(request.Method),
+            Status = request.Status,
+            Url = Encoding.UTF8.GetBytes(request.Url),
+            Ip = Encoding.UTF8.GetBytes(request.Ip),
+            UserAgent = Encoding.UTF8.GetBytes(request.UserAgent ?? ""),
+            Referer = Encoding.UTF8.GetBytes(request.Referer ?? ""),
+            Range = Encoding.UTF8.GetBytes(request.Range ?? ""),
+            ServedStart = request.ServedStart,
+            BytesServed = request.BytesServed,
+        };
+        Accept(line);
+    }
+
+    public void Accept(scoped in RequestLine request)
+    {
+        if (_finished)
+        {
+            throw new InvalidOperationException("The counting has finished.");
+        }
+
+        var time = request.Time;
+        if (time > _watermark)
+        {
+            _watermark = time;
+            _horizon = time - _lateness;
+            if (_horizon >= _nextSweep)
+            {
+                Sweep(_horizon);
+                _nextSweep = (_horizon / Hour + 1) * Hour;
+            }
+        }
+
+        // Older than the log's time less the allowed lateness: the windows it belongs to may be closed already.
+        if (time < _horizon)
+        {
+            Drop(DropReason.Late);
+            return;
+        }
+
+        // A replayed line (same request id) is the same request: ignored, neither counted nor dropped. Its copy has the
+        // same time, so it is in the same minute's set, which is kept while that minute is within the lateness. Sets
+        // per minute stay small enough to sit in the processor's cache.
+        var minute = time / Minute;
+        if (minute != _idMinute)
+        {
+            _idMinute = minute;
+            ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(_requestIds, minute, out _);
+            set ??= _freeIdSets.Count > 0 ? _freeIdSets.Pop() : new Hash128Set();
+            _idSet = set;
+        }
+
+        if (!_idSet!.Add(FastHash.Hash128(request.RequestId)))
+        {
+            return;
+        }
+
+        if (!request.Method.SequenceEqual("GET"u8))
+        {
+            Drop(DropReason.Method);
+            return;
+        }
+
+        if (request.Status is not (200 or 206))
+        {
+            Drop(DropReason.Status);
+            return;
+        }
+
+        if (IsProbe(request.Range))
+        {
+            Drop(DropReason.Probe);
+            return;
+        }
+
+        if (request.BytesServed <= 2)
+        {
+            Drop(DropReason.TooFewBytes);
+            return;
+        }
+
+        if (_urlScratch.Length < request.Url.Length)
+        {
+            _urlScratch = new byte[Math.Max(request.Url.Length, _urlScratch.Length * 2)];
+        }
+
+        var episode = _episodes.Match(request.Url, _urlScratch);
+        if (episode < 0)
+        {
+            Drop(DropReason.UnknownEpisode);
+            return;
+        }
+
+        var userAgent = request.UserAgent.Trim((byte)' ');
+        if (userAgent.IsEmpty)
+        {
+            Drop(DropReason.EmptyUserAgent);
+            return;
+        }
+
+        if (!IpAddresses.TryParse(request.Ip, out var address))
+        {
+            Malformed(request.LineNumber, "ip is not an IPv4 or IPv6 address");
+            return;
+        }
+
+        if (_settings.ExcludedIps.Contains(address))
+        {
+            Drop(DropReason.ExcludedIp);
+            return;
+        }
+
+        var agent = _userAgents.Classify(userAgent);
+        switch (agent.Kind)
+        {
+            case UserAgentKind.AppleWatch:
+                Drop(DropReason.AppleWatch);
+                return;
+            case UserAgentKind.Bot:
+                Drop(DropReason.Bot);
+                return;
+            case UserAgentKind.Browser when IsPreloadingPlayer(request.Referer):
+                Drop(DropReason.PreloadingPlayer);
+                return;
+        }
+
+        var listenerAddress = IpAddresses.ListenerPart(address);
+        var fingerprint = _keys.Fingerprint(listenerAddress, agent.Hash);
+        var key = new PairKey(fingerprint, episode);
+        ref var pair = ref _pairs.GetOrAdd(fingerprint, episode, out var exists);
+        if (!exists)
+        {
+            pair.Listener = ListenerFor(fingerprint);
+            pair.Listener.Pairs++;
+            pair.ScheduledHour = long.MaxValue;
+        }
+
+        if (!pair.Listener.Safe && _settings.SafeIps.Count > 0 && _settings.SafeIps.Contains(address))
+        {
+            pair.Listener.Safe = true;
+        }
+
+        Apply(ref pair, episode, time, request.ServedStart, request.BytesServed, agent, listenerAddress, request.Referer);
+        var closingHour = pair.ClosesAt / Hour;
+        if (closingHour < pair.ScheduledHour)
+        {
+            // Closing earlier than it is scheduled for (or not scheduled yet); a later closing is found when the
+            // scheduled hour comes and the state is still open.
+            pair.ScheduledHour = closingHour;
+            KeysClosingIn(closingHour).Add(key);
+        }
+    }
+
+    private List<PairKey> KeysClosingIn(long hour)
+    {
+        if (!_pairClosings.TryGetValue(hour, out var keys))
+        {
+            keys = _freeKeyLists.Count > 0 ? _freeKeyLists.Pop() : [];
+            _pairClosings.Add(hour, keys);
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// The window and threshold rules for one request of a listener for an episode (it passed every filter).
+    /// </summary>
+    private void Apply(ref PairState pair, int episode, long time, long servedStart, long bytesServed, UserAgentInfo agent,
+        UInt128 listenerAddress, ReadOnlySpan<byte> referer)
+    {
+        if (time < pair.BlockedUntil)
+        {
+            // Part of a download already counted in this window.
+            if (_settings.Window == CountingWindow.LastTouch)
+            {
+                pair.BlockedUntil = Math.Max(pair.BlockedUntil, time + Day);
+            }
+
+            return;
+        }
+
+        if (pair.PendingRequests > 0 && time >= pair.PendingStart + Day)
+        {
+            // Pending bytes wait 24 hours (across midnight) for the rest of the threshold, then they no longer count.
+            Drop(DropReason.BelowThreshold, pair.PendingRequests);
+            pair.ResetPending();
+        }
+
+        if (pair.PendingRequests == 0 || time < pair.PendingStart)
+        {
+            pair.PendingStart = time;
+        }
+
+        pair.PendingRequests++;
+        var size = _episodes.Sizes[episode];
+        var start = Math.Min(servedStart, size);
+        var end = Math.Min(servedStart + bytesServed, size);
+        if (pair.Ranges.Add(start, end) < _episodes.Thresholds[episode])
+        {
+            return;
+        }
+
+        var nameId = agent.NameId;
+        if (agent.Kind == UserAgentKind.Browser && _userAgents.WebApp(referer) is { } webApp)
+        {
+            nameId = _userAgents.NameId(webApp);
+        }
+
+        RecordDownload(pair.Listener, episode, time, pair.PendingRequests, new Attributes(nameId, agent.DeviceId, agent.OsId),
+            listenerAddress, agent.Digest);
+        pair.BlockedUntil = _settings.Window switch
+        {
+            CountingWindow.Calendar => (time / Day + 1) * Day,
+            CountingWindow.FirstTouch => pair.PendingStart + Day,
+            _ => time + Day,
+        };
+        pair.ResetPending();
+    }
+
+    private void RecordDownload(Listener listener, int episode, long time, int requests, Attributes attributes, UInt128 listenerAddress,
+        byte[] userAgentDigest)
+    {
+        var day = (int)(time / Day);
+        var bucket = listener.Bucket(day);
+        if (bucket is null)
+        {
+            var period = _keys.PeriodOf(day);
+            if (_onDownload is not null && listener.IdentityPeriod != period)
+            {
+                // The one HMAC per listener and key period, for what leaves the engine; in memory the fingerprint
+                // tells listeners apart. The address is at hand only now, while its request is being read.
+                listener.Identity = _keys.Identity(period, listenerAddress, userAgentDigest);
+                listener.IdentityPeriod = period;
+            }
+
+            bucket = _freeBuckets.Count > 0 ? _freeBuckets.Pop() : new DayBucket();
+            bucket.Start(day, period, listener.Identity);
+            listener.AddBucket(bucket);
+            if (!_dayClosings.TryGetValue(day, out var closing))
+            {
+                closing = [];
+                _dayClosings.Add(day, closing);
+            }
+
+            closing.Add(listener);
+        }
+
+        bucket.Add(episode, attributes, requests);
+    }
+
+    /// <summary>Ends the input: every pending range expires, every day is closed, and the totals are final.</summary>
+    public CountingResult Finish()
+    {
+        if (!_finished)
+        {
+            Sweep(long.MaxValue);
+            _finished = true;
+        }
+
+        var names = _userAgents.Names;
+        var devices = _userAgents.DeviceCategories;
+        var systems = _userAgents.OperatingSystemNames;
+        return new CountingResult
+        {
+            Window = _settings.Window,
+            Episodes = [.. _episodes.Episodes.Select((e, i) => new EpisodeCount(e.Id, _episodeDownloads[i], _episodeListeners[i]))],
+            Downloads = _totalDownloads,
+            Listeners = _totalListeners,
+            Dropped = Enum.GetValues<DropReason>().ToDictionary(r => r, r => _dropped[(int)r]),
+            Apps = Breakdown(_byName, names),
+            Devices = Breakdown(_byDevice, devices),
+            OperatingSystems = Breakdown(_byOs, systems),
+        };
+    }
+
+    private static Dictionary<string, long> Breakdown(List<long> counts, IReadOnlyList<string> names) =>
+        counts.Select((count, id) => (Name: names[id], Count: count)).Where(e => e.Count > 0).ToDictionary(e => e.Name, e => e.Count);
+
+    /// <summary>
+    /// Closes everything the horizon has passed: pending ranges older than 24 hours expire below the threshold, windows
+    /// that ended free their state, finished UTC days face the volume rule and are added to the totals, and finished
+    /// key periods add their distinct listeners. Only states scheduled to close in the past hours are looked at.
+    /// </summary>
+    private void Sweep(long horizon)
+    {
+        while (_pairClosings.Count > 0)
+        {
+            var (hour, keys) = _pairClosings.First();
+            if (horizon != long.MaxValue && (hour + 1) * Hour > horizon)
+            {
+                break;
+            }
+
+            _pairClosings.Remove(hour);
+            foreach (var key in keys)
+            {
+                ref var pair = ref _pairs.Find(key.Listener, key.Episode);
+                if (Unsafe.IsNullRef(ref pair) || pair.ScheduledHour != hour)
+                {
+                    continue; // closed already, or scheduled again for another hour
+                }
+
+                if (pair.PendingRequests > 0 && (horizon == long.MaxValue || pair.PendingStart + Day <= horizon))
+                {
+                    Drop(DropReason.BelowThreshold, pair.PendingRequests);
+                    pair.ResetPending();
+                }
+
+                if (pair.PendingRequests == 0 && pair.BlockedUntil <= horizon)
+                {
+                    var listener = pair.Listener;
+                    _pairs.Remove(key.Listener, key.Episode);
+                    listener.Pairs--;
+                    ReleaseIfIdle(listener);
+                    continue;
+                }
+
+                pair.ScheduledHour = Math.Max(pair.ClosesAt / Hour, hour + 1);
+                KeysClosingIn(pair.ScheduledHour).Add(key);
+            }
+
+            keys.Clear();
+            _freeKeyLists.Push(keys);
+        }
+
+        while (_dayClosings.Count > 0)
+        {
+            var (day, listeners) = _dayClosings.First();
+            if (horizon != long.MaxValue && (day + 1L) * Day > horizon)
+            {
+                break;
+            }
+
+            _dayClosings.Remove(day);
+            foreach (var listener in listeners)
+            {
+                if (listener.TakeBucket(day) is { } bucket)
+                {
+                    Commit(listener, bucket);
+                    _freeBuckets.Push(bucket);
+                }
+
+                ReleaseIfIdle(listener);
+            }
+        }
+
+        List<int>? finished = null;
+        foreach (var (period, totals) in _periods)
+        {
+            if (horizon == long.MaxValue || _keys.PeriodEnd(period) <= horizon)
+            {
+                _totalListeners += totals.Listeners.Count;
+                foreach (var pair in totals.ListenerEpisodes)
+                {
+                    _episodeListeners[pair.Episode]++;
+                }
+
+                (finished ??= []).Add(period);
+            }
+        }
+
+        foreach (var period in finished ?? [])
+        {
+            _periods.Remove(period);
+        }
+
+        List<long>? oldMinutes = null;
+        foreach (var minute in _requestIds.Keys)
+        {
+            if (horizon == long.MaxValue || (minute + 1) * Minute <= horizon)
+            {
+                (oldMinutes ??= []).Add(minute);
+            }
+        }
+
+        foreach (var minute in oldMinutes ?? [])
+        {
+            _requestIds.Remove(minute, out var ids);
+            ids!.Clear();
+            _freeIdSets.Push(ids);
+            if (minute == _idMinute)
+            {
+                _idMinute = long.MinValue;
+                _idSet = null;
+            }
+        }
+    }
+
+    /// <summary>A listener with no open state and no open day is forgotten (and its object reused).</summary>
+    private void ReleaseIfIdle(Listener listener)
+    {
+        if (listener.Pairs == 0 && !listener.HasBuckets && listener.Fingerprint != UInt128.Zero)
+        {
+            _listeners.Remove(listener.Fingerprint, 0);
+            listener.Fingerprint = UInt128.Zero;
+            _freeListeners.Push(listener);
+        }
+    }
+
+    /// <summary>A closed day of one listener: the volume rule, then its downloads join the totals.</summary>
+    private void Commit(Listener listener, DayBucket bucket)
+    {
+        if (!listener.Safe && bucket.DistinctEpisodes > _settings.MaxEpisodesPerListenerPerDay)
+        {
+            Drop(DropReason.ExcessiveVolume, bucket.Requests);
+            return;
+        }
+
+        foreach (var download in bucket.Downloads)
+        {
+            _totalDownloads++;
+            _episodeDownloads[download.Episode]++;
+            Increment(_byName, download.Attributes.NameId);
+            Increment(_byDevice, download.Attributes.DeviceId);
+            Increment(_byOs, download.Attributes.OsId);
+            _onDownload?.Invoke(new CountedDownload(_episodes.Episodes[download.Episode].Id, DateOnly.FromDateTime(UtcTime.ToDateTime(bucket.Day * Day)),
+                bucket.Identity, _userAgents.Names[download.Attributes.NameId], _userAgents.DeviceCategories[download.Attributes.DeviceId],
+                _userAgents.OperatingSystemNames[download.Attributes.OsId]));
+        }
+
+        if (_keys.Rotation == KeyRotation.Day)
+        {
+            // A listener has one bucket a day and identities change every day: each committed bucket is one distinct
+            // listener of the period, and each of its episodes one distinct listener of that episode.
+            _totalListeners++;
+            bucket.CountEpisodeListeners(_episodeListeners);
+            return;
+        }
+
+        ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(_periods, bucket.Period, out _);
+        totals ??= new PeriodTotals();
+        totals.Listeners.Add(listener.Fingerprint);
+        foreach (var download in bucket.Downloads)
+        {
+            totals.ListenerEpisodes.Add(new IdentityEpisode(listener.Fingerprint, download.Episode));
+        }
+    }
+
+    private static void Increment(List<long> counts, int id)
+    {
+        while (counts.Count <= id)
+        {
+            counts.Add(0);
+        }
+
+        counts[id]++;
+    }
+
+    private Listener ListenerFor(UInt128 fingerprint)
+    {
+        ref var slot = ref _listeners.GetOrAdd(fingerprint, 0, out var exists);
+        if (!exists)
+        {
+            slot.Listener = _freeListeners.Count > 0 ? _freeListeners.Pop() : new Listener();
+            slot.Listener.Start(fingerprint);
+        }
+
+        return slot.Listener!;
+    }
+
+    private struct ListenerSlot
+    {
+        public Listener? Listener;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Drop(DropReason reason, long requests = 1) => _dropped[(int)reason] += requests;
+
+    /// <summary><c>Range: bytes=0-1</c>: players ask for two bytes to learn the file's size; it is never a listen.</summary>
+    private static bool IsProbe(ReadOnlySpan<byte> range)
+    {
+        range = range.Trim((byte)' ');
+        return range.Length == 9 && Ascii.EqualsIgnoreCase(range[..6], "bytes="u8) && range[6..].SequenceEqual("0-1"u8);
+    }
+
+    private bool IsPreloadingPlayer(ReadOnlySpan<byte> referer)
+    {
+        foreach (var prefix in _preloadingReferers)
+        {
+            if (referer.Length >= prefix.Length && Ascii.EqualsIgnoreCase(referer[..prefix.Length], prefix))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private readonly record struct PairKey(UInt128 Listener, int Episode)
+    {
+        // The fingerprint is already a well-mixed hash.
+        public override int GetHashCode() => (int)(ulong)Listener ^ (Episode * -1640531527);
+    }
+
+    private readonly record struct IdentityEpisode(UInt128 Identity, int Episode)
+    {
+        public override int GetHashCode() => (int)(ulong)Identity ^ (Episode * -1640531527);
+    }
+
+    private readonly record struct Attributes(int NameId, int DeviceId, int OsId);
+
+    private readonly record struct PendingDownload(int Episode, Attributes Attributes);
+
+    private static bool ContainsEpisodeIn(ReadOnlySpan<PendingDownload> downloads, int episode)
+    {
+        foreach (var download in downloads)
+        {
+            if (download.Episode == episode)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What one listener has going on one episode.</summary>
+    private struct PairState
+    {
+        public Listener Listener;
+
+        /// <summary>Until then, requests belong to the download counted last (the window).</summary>
+        public long BlockedUntil;
+
+        /// <summary>The first request gathering bytes toward the next download.</summary>
+        public long PendingStart;
+
+        public int PendingRequests;
+        public ByteRanges Ranges;
+
+        /// <summary>The hour this state is listed under in the closings.</summary>
+        public long ScheduledHour;
+
+        /// <summary>When the state can be forgotten: pending bytes expire, or the window ends.</summary>
+        public readonly long ClosesAt => PendingRequests > 0 ? Math.Max(PendingStart + Day, BlockedUntil) : BlockedUntil;
+
+        public void ResetPending()
+        {
+            PendingRequests = 0;
+            Ranges.Clear();
+        }
+    }
+
+    /// <summary>One listener (address and user agent): its identity for the current key period and its open days.</summary>
+    private sealed class Listener
+    {
+        private DayBucket? _buckets;
+
+        /// <summary>The lookup key; zero once the listener is forgotten.</summary>
+        public UInt128 Fingerprint;
+
+        /// <summary>(Listener, episode) states that point here.</summary>
+        public int Pairs;
+
+        /// <summary>A request came from an address on the safe list: the volume rule does not apply.</summary>
+        public bool Safe;
+
+        public int IdentityPeriod;
+        public UInt128 Identity;
+
+        public bool HasBuckets => _buckets is not null;
+
+        public void Start(UInt128 fingerprint)
+        {
+            Fingerprint = fingerprint;
+            Pairs = 0;
+            Safe = false;
+            IdentityPeriod = -1;
+            Identity = default;
+            _buckets = null;
+        }
+
+        public DayBucket? Bucket(int day)
+        {
+            for (var bucket = _buckets; bucket is not null; bucket = bucket.Next)
+            {
+                if (bucket.Day == day)
+                {
+                    return bucket;
+                }
+            }
+
+            return null;
+        }
+
+        public void AddBucket(DayBucket bucket)
+        {
+            bucket.Next = _buckets;
+            _buckets = bucket;
+        }
+
+        public DayBucket? TakeBucket(int day)
+        {
+            DayBucket? previous = null;
+            for (var bucket = _buckets; bucket is not null; previous = bucket, bucket = bucket.Next)
+            {
+                if (bucket.Day == day)
+                {
+                    if (previous is null)
+                    {
+                        _buckets = bucket.Next;
+                    }
+                    else
+                    {
+                        previous.Next = bucket.Next;
+                    }
+
+                    bucket.Next = null;
+                    return bucket;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>One listener's downloads in one UTC day, held until the day is over for the volume rule.</summary>
+    private sealed class DayBucket
+    {
+        private PendingDownload[] _downloads = new PendingDownload[4];
+        private int _count;
+
+        public DayBucket? Next;
+
+        public int Day { get; private set; }
+
+        public int Period { get; private set; }
+
+        public UInt128 Identity { get; private set; }
+
+        /// <summary>Requests that made up the downloads (what the volume rule drops).</summary>
+        public long Requests { get; private set; }
+
+        public int DistinctEpisodes { get; private set; }
+
+        public ReadOnlySpan<PendingDownload> Downloads => _downloads.AsSpan(0, _count);
+
+        public void Start(int day, int period, UInt128 identity)
+        {
+            (Day, Period, Identity, Requests, DistinctEpisodes, _count, Next) = (day, period, identity, 0, 0, 0, null);
+        }
+
+        public void CountEpisodeListeners(long[] episodeListeners)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                if (!ContainsEpisodeIn(_downloads.AsSpan(0, i), _downloads[i].Episode))
+                {
+                    episodeListeners[_downloads[i].Episode]++;
+                }
+            }
+        }
+
+        public void Add(int episode, Attributes attributes, int requests)
+        {
+            // Every download is kept even past the limit (a safe-listed listener keeps them all); a listener has at
+            // most two downloads of an episode in a day, so this stays bounded by the catalogue.
+            Requests += requests;
+            if (!ContainsEpisodeIn(Downloads, episode))
+            {
+                DistinctEpisodes++;
+            }
+
+            if (_count == _downloads.Length)
+            {
+                Array.Resize(ref _downloads, _count * 2);
+            }
+
+            _downloads[_count++] = new PendingDownload(episode, attributes);
+        }
+    }
+
+    private sealed class PeriodTotals
+    {
+        public HashSet<UInt128> Listeners { get; } = [];
+
+        public HashSet<IdentityEpisode> ListenerEpisodes { get; } = [];
+    }
+}
+
+/// <summary>
+/// A counted download, final (its day passed the volume rule). <paramref name="Listener"/> is the listener identity:
+/// HMAC-SHA256 under the key of the day's key period, never the address.
+/// </summary>
+public sealed record CountedDownload(string EpisodeId, DateOnly Day, UInt128 Listener, string App, string Device, string Os);
+
+/// <summary>One episode's result.</summary>
+public sealed record EpisodeCount(string Id, long Downloads, long Listeners);
+
+/// <summary>The result of counting a log.</summary>
+public sealed record CountingResult
+{
+    public required CountingWindow Window { get; init; }
+
+    public required IReadOnlyList<EpisodeCount> Episodes { get; init; }
+
+    public required long Downloads { get; init; }
+
+    /// <summary>Distinct listener identities among counted downloads (identities differ between key periods).</summary>
+    public required long Listeners { get; init; }
+
+    /// <summary>Requests removed by each rule, every reason listed.</summary>
+    public required IReadOnlyDictionary<DropReason, long> Dropped { get; init; }
+
+    /// <summary>Downloads per app (or library, browser, web app); "Unknown" when no table knew the user agent.</summary>
+    public required IReadOnlyDictionary<string, long> Apps { get; init; }
+
+    /// <summary>Downloads per device category (mobile, computer, smart_speaker, ...).</summary>
+    public required IReadOnlyDictionary<string, long> Devices { get; init; }
+
+    public required IReadOnlyDictionary<string, long> OperatingSystems { get; init; }
+}

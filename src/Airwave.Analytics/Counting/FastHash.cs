@@ -1,0 +1,100 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Airwave.Analytics.Counting;
+
+/// <summary>
+/// A fast, non-cryptographic 128-bit hash for in-memory keys (request ids, user agents, table lookups). It is never
+/// stored and never used where an attacker could gain from a collision: listener identities use HMAC-SHA256
+/// (<see cref="ListenerKeys"/>). Two independent 64-bit lanes make accidental collisions as unlikely as a random
+/// 128-bit value's.
+/// </summary>
+internal static class FastHash
+{
+    private const ulong Prime1 = 0x9E3779B185EBCA87UL;
+    private const ulong Prime2 = 0xC2B2AE3D27D4EB4FUL;
+    private const ulong Prime3 = 0x165667B19E3779F9UL;
+    private const ulong Prime4 = 0x85EBCA77C2B2AE63UL;
+
+    public static UInt128 Hash128(ReadOnlySpan<byte> data, ulong seed = 0)
+    {
+        var a = seed ^ Prime1;
+        var b = ~seed ^ Prime2;
+        var rest = data;
+        while (rest.Length >= 8)
+        {
+            var k = BinaryPrimitives.ReadUInt64LittleEndian(rest);
+            a = BitOperations.RotateLeft(a ^ (k * Prime2), 31) * Prime1;
+            b = BitOperations.RotateLeft(b + (k * Prime3), 27) * Prime4;
+            rest = rest[8..];
+        }
+
+        if (rest.Length > 0)
+        {
+            ulong k = 0;
+            for (var i = 0; i < rest.Length; i++)
+            {
+                k |= (ulong)rest[i] << (8 * i);
+            }
+
+            a = BitOperations.RotateLeft(a ^ (k * Prime2), 31) * Prime1;
+            b = BitOperations.RotateLeft(b + (k * Prime3), 27) * Prime4;
+        }
+
+        a ^= (ulong)data.Length;
+        b ^= (ulong)data.Length * Prime3;
+        var high = Mix(a + BitOperations.RotateLeft(b, 17));
+        var low = Mix(b ^ BitOperations.RotateLeft(a, 41));
+        return new UInt128(high, low);
+    }
+
+    /// <summary>64 bits for hash-table lookups (one lane: half the work of <see cref="Hash128"/>).</summary>
+    public static ulong Hash64(ReadOnlySpan<byte> data)
+    {
+        var a = Prime1;
+        var rest = data;
+        while (rest.Length >= 8)
+        {
+            a = BitOperations.RotateLeft(a ^ (BinaryPrimitives.ReadUInt64LittleEndian(rest) * Prime2), 31) * Prime1;
+            rest = rest[8..];
+        }
+
+        ulong k = 0;
+        for (var i = 0; i < rest.Length; i++)
+        {
+            k |= (ulong)rest[i] << (8 * i);
+        }
+
+        a = BitOperations.RotateLeft(a ^ (k * Prime2), 31) * Prime1;
+        return Mix(a ^ (ulong)data.Length);
+    }
+
+    /// <summary>Combines fixed-size values (four 64-bit words) under a 128-bit key.</summary>
+    public static UInt128 Combine(UInt128 key, ulong w0, ulong w1, ulong w2, ulong w3)
+    {
+        var a = (ulong)(key >> 64) ^ Prime1;
+        var b = (ulong)key ^ Prime2;
+        a = BitOperations.RotateLeft(a ^ (w0 * Prime2), 31) * Prime1;
+        b = BitOperations.RotateLeft(b + (w0 * Prime3), 27) * Prime4;
+        a = BitOperations.RotateLeft(a ^ (w1 * Prime2), 31) * Prime1;
+        b = BitOperations.RotateLeft(b + (w1 * Prime3), 27) * Prime4;
+        a = BitOperations.RotateLeft(a ^ (w2 * Prime2), 31) * Prime1;
+        b = BitOperations.RotateLeft(b + (w2 * Prime3), 27) * Prime4;
+        a = BitOperations.RotateLeft(a ^ (w3 * Prime2), 31) * Prime1;
+        b = BitOperations.RotateLeft(b + (w3 * Prime3), 27) * Prime4;
+        return new UInt128(Mix(a + BitOperations.RotateLeft(b, 17)), Mix(b ^ BitOperations.RotateLeft(a, 41)));
+    }
+
+    /// <summary>The MurmurHash3 finaliser: every input bit affects every output bit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mix(ulong h)
+    {
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCDUL;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53UL;
+        h ^= h >> 33;
+        return h;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Runtime.CompilerServices;
+
+namespace Airwave.Analytics.Counting;
+
+/// <summary>
+/// A set of 128-bit hashes with open addressing and linear probing: one array of 16-byte slots, so a lookup is one
+/// memory access where <see cref="HashSet{T}"/> needs two. Zero marks an empty slot (a zero hash is stored as one).
+/// </summary>
+internal sealed class Hash128Set
+{
+    private UInt128[] _slots = new UInt128[1024];
+    private int _count;
+
+    public int Count => _count;
+
+    /// <summary>Adds the value; false when it was there already.</summary>
+    public bool Add(UInt128 value)
+    {
+        if (value == UInt128.Zero)
+        {
+            value = UInt128.One;
+        }
+
+        if (2 * (_count + 1) > _slots.Length)
+        {
+            Grow();
+        }
+
+        var mask = _slots.Length - 1;
+        for (var i = (int)(ulong)value & mask; ; i = (i + 1) & mask)
+        {
+            ref var slot = ref _slots[i];
+            if (slot == value)
+            {
+                return false;
+            }
+
+            if (slot == UInt128.Zero)
+            {
+                slot = value;
+                _count++;
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Empties the set and keeps its capacity (the sets are reused hour after hour).</summary>
+    public void Clear()
+    {
+        Array.Clear(_slots);
+        _count = 0;
+    }
+
+    private void Grow()
+    {
+        var old = _slots;
+        _slots = new UInt128[old.Length * 2];
+        _count = 0;
+        foreach (var value in old)
+        {
+            if (value != UInt128.Zero)
+            {
+                Add(value);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A map from (128-bit hash, small integer) to a struct value stored in the slot itself, with open addressing, linear
+/// probing and backward-shift deletion: a lookup touches one place in memory, and there are no tombstones. A reference
+/// returned by <see cref="GetOrAdd"/> or <see cref="Find"/> is valid until the next add or remove.
+/// </summary>
+internal sealed class PairTable<TValue> where TValue : struct
+{
+    private Slot[] _slots = new Slot[1024];
+    private int _count;
+
+    public int Count => _count;
+
+    public ref TValue GetOrAdd(UInt128 key, int sub, out bool exists)
+    {
+        if (10 * (_count + 1) > 7 * _slots.Length)
+        {
+            Grow();
+        }
+
+        var mask = _slots.Length - 1;
+        for (var i = Home(key, sub, mask); ; i = (i + 1) & mask)
+        {
+            ref var slot = ref _slots[i];
+            if (!slot.Used)
+            {
+                slot.Used = true;
+                slot.Key = key;
+                slot.Sub = sub;
+                slot.Value = default;
+                _count++;
+                exists = false;
+                return ref slot.Value;
+            }
+
+            if (slot.Key == key && slot.Sub == sub)
+            {
+                exists = true;
+                return ref slot.Value;
+            }
+        }
+    }
+
+    public ref TValue Find(UInt128 key, int sub)
+    {
+        var mask = _slots.Length - 1;
+        for (var i = Home(key, sub, mask); ; i = (i + 1) & mask)
+        {
+            ref var slot = ref _slots[i];
+            if (!slot.Used)
+            {
+                return ref Unsafe.NullRef<TValue>();
+            }
+
+            if (slot.Key == key && slot.Sub == sub)
+            {
+                return ref slot.Value;
+            }
+        }
+    }
+
+    public bool Remove(UInt128 key, int sub)
+    {
+        var mask = _slots.Length - 1;
+        var i = Home(key, sub, mask);
+        while (true)
+        {
+            ref var slot = ref _slots[i];
+            if (!slot.Used)
+            {
+                return false;
+            }
+
+            if (slot.Key == key && slot.Sub == sub)
+            {
+                break;
+            }
+
+            i = (i + 1) & mask;
+        }
+
+        // Backward shift: move later entries of the probe run into the hole when their home allows it.
+        var hole = i;
+        var j = (hole + 1) & mask;
+        while (_slots[j].Used)
+        {
+            var home = Home(_slots[j].Key, _slots[j].Sub, mask);
+            var between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+            if (!between)
+            {
+                _slots[hole] = _slots[j];
+                hole = j;
+            }
+
+            j = (j + 1) & mask;
+        }
+
+        _slots[hole] = default;
+        _count--;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Home(UInt128 key, int sub, int mask) => (int)((ulong)key ^ ((ulong)(uint)sub * 0x9E3779B97F4A7C15UL)) & mask;
+
+    private void Grow()
+    {
+        var old = _slots;
+        _slots = new Slot[old.Length * 2];
+        var mask = _slots.Length - 1;
+        foreach (ref var slot in old.AsSpan())
+        {
+            if (!slot.Used)
+            {
+                continue;
+            }
+
+            var i = Home(slot.Key, slot.Sub, mask);
+            while (_slots[i].Used)
+            {
+                i = (i + 1) & mask;
+            }
+
+            _slots[i] = slot;
+        }
+    }
+
+    private struct Slot
+    {
+        public UInt128 Key;
+        public int Sub;
+        public bool Used;
+        public TValue Value;
+    }
+}
