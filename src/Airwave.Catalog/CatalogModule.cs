@@ -49,6 +49,26 @@ public static class CatalogModule
         return services;
     }
 
+    /// <summary>
+    /// First in the pipeline: feeds whose current state this process holds are answered from memory before routing
+    /// and authentication (feeds are public and precompressed), so serving a popular feed costs almost nothing.
+    /// </summary>
+    public static IApplicationBuilder UseFeedsFromMemory(this IApplicationBuilder app)
+    {
+        var services = app.ApplicationServices;
+        var cache = services.GetRequiredService<FeedCache>();
+        var urls = services.GetRequiredService<PublicUrls>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var options = services.GetRequiredService<IOptions<FeedOptions>>().Value;
+        return app.Use(async (context, next) =>
+        {
+            if (!await Features.Feeds.GetRssFeed.TryAnswerFromMemoryAsync(context, cache, urls, clock, options))
+            {
+                await next(context);
+            }
+        });
+    }
+
     public static IEndpointRouteBuilder MapCatalogEndpoints(this IEndpointRouteBuilder app)
     {
         var podcasts = app.MapGroup("/api/v1").WithTags("Podcasts");

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Airwave.Catalog.Contracts;
 using Airwave.Catalog.Episodes;
+using Airwave.Catalog.Feeds;
 using Airwave.Core.Data;
 using Airwave.Core.Events;
 using Dapper;
@@ -11,11 +12,14 @@ namespace Airwave.Catalog.Data;
 /// Writes a catalog change and the events it raises in one transaction (the outbox), then wakes the relay.
 /// Every change that alters a public feed goes through here with <see cref="FeedChangedAsync"/>.
 /// </summary>
-internal sealed class CatalogChanges(Database database, EventOutbox outbox, AnnouncerSignal announcer)
+internal sealed class CatalogChanges(Database database, EventOutbox outbox, AnnouncerSignal announcer, FeedCache feeds)
 {
     public async Task<T> CommitAsync<T>(Func<DbConnection, DbTransaction, Task<T>> change, CancellationToken cancellationToken)
     {
         var result = await database.InTransactionAsync(change, cancellationToken);
+
+        // Feeds this process serves are checked against the database again on their next request.
+        feeds.Invalidate();
         outbox.Wake();
         return result;
     }

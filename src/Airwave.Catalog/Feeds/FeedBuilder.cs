@@ -36,6 +36,7 @@ internal sealed class FeedBuilder(
     PublicUrls urls,
     IOptions<FeedOptions> options,
     TimeProvider clock,
+    FeedCache cache,
     ILogger<FeedBuilder> logger) : IDisposable
 {
     /// <summary>Brotli quality 4: most of quality 11's gain on feed XML at a small fraction of its time (builds stay in milliseconds).</summary>
@@ -85,6 +86,7 @@ internal sealed class FeedBuilder(
                 if (state is not null)
                 {
                     await store.DeleteAsync(podcastId, null, cancellationToken);
+                    cache.Invalidate();
                 }
 
                 return false;
@@ -112,6 +114,7 @@ internal sealed class FeedBuilder(
         if (urls.Configured is { } configured)
         {
             await store.DeleteAsync(podcastId, configured, cancellationToken);
+            cache.Invalidate();
             await EnsureFreshAsync(podcastId, configured, cancellationToken);
             return;
         }
@@ -134,6 +137,7 @@ internal sealed class FeedBuilder(
         if (podcast is null || !podcast.IsPublicAt(now))
         {
             await store.DeleteAsync(podcastId, null, cancellationToken);
+            cache.Invalidate();
             return;
         }
 
@@ -166,6 +170,7 @@ internal sealed class FeedBuilder(
 
         await store.SaveAsync(podcastId, baseUrl, podcast.FeedVersion, pageSize, documents.Count, changed, now, limitBaseUrls: urls.Configured is null,
             cancellationToken);
+        cache.Invalidate();
         // bench/delivery reads this line for the rebuild time.
         logger.LogInformation("Feed of podcast {PodcastId} rebuilt for {BaseUrl} in {ElapsedMs} ms: {Episodes} episodes, {Changed} of {Pages} page(s) changed",
             podcastId, baseUrl, Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture), entries.Count,

@@ -9,10 +9,10 @@ namespace Airwave.Delivery.Log;
 /// off: a write that fails is not counted and marks the transfer <see cref="Failed"/>.
 /// </summary>
 /// <remarks>
-/// Kestrel has no zero-copy sendfile(2): its own <c>SendFileAsync</c> reads the file into the response pipe with
-/// <see cref="SendFileFallback"/>. Doing the same here, through the counting stream, costs nothing more and makes
-/// the count exact for aborted downloads. (A server with real zero-copy send would lose it behind this wrapper; the
-/// zero-copy path in production is the nginx edge serving from its cache.)
+/// Kestrel has no zero-copy sendfile(2): its own <c>SendFileAsync</c> copies the file through a 16 KiB buffer into
+/// the response stream (<see cref="SendFileFallback"/>). Here the file is read straight into the response pipe's
+/// memory in <see cref="SendFileChunk"/> pieces (one copy, a flush per piece), which is both faster and exact for
+/// aborted downloads. (The zero-copy path in production is the nginx edge serving from its cache.)
 /// </remarks>
 internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : IHttpResponseBodyFeature
 {
@@ -33,8 +33,32 @@ internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : IHt
 
     public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
 
-    public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
-        SendFileFallback.SendFileAsync(Stream, path, offset, count, cancellationToken);
+    /// <summary>How much of a file is read into the response pipe before each flush.</summary>
+    public const int SendFileChunk = 256 * 1024;
+
+    public async Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        var remaining = count ?? (RandomAccess.GetLength(file) - offset);
+        var writer = Writer;
+        while (remaining > 0)
+        {
+            var memory = writer.GetMemory((int)Math.Min(remaining, SendFileChunk));
+            var read = await RandomAccess.ReadAsync(file, memory[..(int)Math.Min(memory.Length, remaining)], offset, cancellationToken);
+            if (read == 0)
+            {
+                throw new IOException($"{path} ended {remaining} bytes before the range it was asked for.");
+            }
+
+            writer.Advance(read);
+            offset += read;
+            remaining -= read;
+            if ((await writer.FlushAsync(cancellationToken)).IsCompleted)
+            {
+                return; // The client went away; the flush marked the transfer failed.
+            }
+        }
+    }
 
     public Task CompleteAsync() => inner.CompleteAsync();
 

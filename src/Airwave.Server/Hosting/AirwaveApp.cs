@@ -72,6 +72,7 @@ internal static class AirwaveApp
         services.AddCatalog();
 
         var app = builder.Build();
+        app.UseFeedsFromMemory();
         app.UseResponseCompression();
         app.UseAirwaveProblems();
         app.UseRouting();

@@ -33,7 +33,7 @@ internal static class GetRssFeed
     {
         var number = page ?? 1;
         var baseUrl = urls.BaseOf(http.Request);
-        var state = await store.StateAsync(podcastId, baseUrl, number, cancellationToken);
+        var state = await StateAsync(podcastId, baseUrl, number, store, cache, options.Value.PageSize, cancellationToken);
         if (state is null || !(state.PublishedAt <= clock.GetUtcNow()))
         {
             return Problems.NotFound("The feed");
@@ -55,12 +55,10 @@ internal static class GetRssFeed
         }
 
         var encoding = Negotiate(http.Request);
-        http.Response.Headers.CacheControl = $"public, max-age={(int)options.Value.MaxAge.TotalSeconds}";
-        http.Response.Headers.Vary = HeaderNames.AcceptEncoding;
-        SetValidators(http.Response, state.Etag, encoding, state.LastModified.Value);
         if (NotModified(http.Request, state.Etag, state.LastModified.Value))
         {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            await AnswerAsync(http, options.Value, encoding, state.Etag, state.LastModified.Value, null, cancellationToken);
+            return TypedResults.Empty;
         }
 
         var body = cache.Get(podcastId, baseUrl, number, encoding, state.Etag);
@@ -73,29 +71,107 @@ internal static class GetRssFeed
             }
 
             cache.Set(podcastId, baseUrl, number, encoding, body);
-            // Rebuilt since the state was read: describe what is sent.
-            SetValidators(http.Response, body.Etag, encoding, body.LastModified);
         }
 
-        http.Response.ContentType = ContentType;
-        http.Response.ContentLength = body.Body.Length;
+        // The body's own tag and date: it may have been rebuilt since the state was read.
+        await AnswerAsync(http, options.Value, encoding, body.Etag, body.LastModified, body, cancellationToken);
+        return TypedResults.Empty;
+    }
+
+    /// <summary>
+    /// Early in the pipeline (see <see cref="CatalogModule.UseFeedsFromMemory"/>): answers <c>GET</c>/<c>HEAD /rss/{id}</c>
+    /// (the first page, no query) when this process holds the feed's current state and, for a 200, its body — the
+    /// requests apps and CDNs repeat all day — without routing, authentication or any database work. Anything else
+    /// (not cached, a page, a draft show) goes on to the endpoint above. True when answered.
+    /// </summary>
+    public static async Task<bool> TryAnswerFromMemoryAsync(HttpContext http, FeedCache cache, PublicUrls urls, TimeProvider clock, FeedOptions options)
+    {
+        var request = http.Request;
+        var path = request.Path.Value;
+        if (path is not { Length: 41 } || !path.StartsWith("/rss/", StringComparison.Ordinal) || request.QueryString.HasValue
+            || !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) || !Guid.TryParseExact(path.AsSpan(5), "D", out var podcastId))
+        {
+            return false;
+        }
+
+        var baseUrl = urls.BaseOf(request);
+        if (cache.State(podcastId, baseUrl, 1) is not { Etag: { } etag, LastModified: { } lastModified } state || !(state.PublishedAt <= clock.GetUtcNow()))
+        {
+            return false;
+        }
+
+        var encoding = Negotiate(request);
+        if (NotModified(request, etag, lastModified))
+        {
+            await AnswerAsync(http, options, encoding, etag, lastModified, null, http.RequestAborted);
+            return true;
+        }
+
+        if (cache.Get(podcastId, baseUrl, 1, encoding, etag) is not { } body)
+        {
+            return false;
+        }
+
+        await AnswerAsync(http, options, encoding, body.Etag, body.LastModified, body, http.RequestAborted);
+        return true;
+    }
+
+    /// <summary>Writes the answer: a 304 when <paramref name="body"/> is null, otherwise the body in its encoding.</summary>
+    private static async Task AnswerAsync(HttpContext http, FeedOptions options, FeedEncoding encoding, string etag, DateTimeOffset lastModified,
+        StoredFeedBody? body, CancellationToken cancellationToken)
+    {
+        var response = http.Response;
+        response.Headers.CacheControl = options.CacheControl;
+        response.Headers.Vary = HeaderNames.AcceptEncoding;
+        response.Headers.ETag = ETagOf(etag, encoding);
+        response.Headers.LastModified = HeaderUtilities.FormatDate(lastModified);
+        if (body is null)
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        response.ContentType = ContentType;
+        response.ContentLength = body.Body.Length;
         if (encoding != FeedEncoding.Identity)
         {
             // Set here, the response compression middleware leaves the body alone.
-            http.Response.Headers.ContentEncoding = encoding == FeedEncoding.Brotli ? "br" : "gzip";
+            response.Headers.ContentEncoding = encoding == FeedEncoding.Brotli ? "br" : "gzip";
         }
 
         if (!HttpMethods.IsHead(http.Request.Method))
         {
-            await http.Response.Body.WriteAsync(body.Body, cancellationToken);
+            await response.Body.WriteAsync(body.Body, cancellationToken);
+        }
+    }
+
+    /// <summary>The feed's state from this process's cache, or from the database (kept when it is a fresh build).</summary>
+    private static async Task<StoredFeedState?> StateAsync(Guid podcastId, string baseUrl, int page, FeedStore store, FeedCache cache, int pageSize,
+        CancellationToken cancellationToken)
+    {
+        if (cache.State(podcastId, baseUrl, page) is { } cached)
+        {
+            return cached;
         }
 
-        return TypedResults.Empty;
+        var generation = cache.Generation;
+        var state = await store.StateAsync(podcastId, baseUrl, page, cancellationToken);
+        if (state is { Etag: not null } && state.IsFresh(pageSize))
+        {
+            cache.SetState(podcastId, baseUrl, page, state, generation);
+        }
+
+        return state;
     }
 
     /// <summary>Brotli or gzip, whichever the client weights higher (Brotli on a tie), or none.</summary>
     internal static FeedEncoding Negotiate(HttpRequest request)
     {
+        if (request.Headers.AcceptEncoding.Count == 0)
+        {
+            return FeedEncoding.Identity;
+        }
+
         var accepted = request.GetTypedHeaders().AcceptEncoding;
         double Weight(string coding)
         {
@@ -118,18 +194,20 @@ internal static class GetRssFeed
         _ => $"\"{etag}\"",
     };
 
-    private static void SetValidators(HttpResponse response, string etag, FeedEncoding encoding, DateTimeOffset lastModified)
-    {
-        response.Headers.ETag = ETagOf(etag, encoding);
-        response.Headers.LastModified = HeaderUtilities.FormatDate(lastModified);
-    }
-
     /// <summary>
     /// If-None-Match wins over If-Modified-Since. A tag of any encoding of the current feed matches: the client's
     /// copy is current whichever encoding it arrived in.
     /// </summary>
     private static bool NotModified(HttpRequest request, string etag, DateTimeOffset lastModified)
     {
+        // The usual revalidation sends back exactly one tag we gave out: compare it as text, without parsing.
+        if (request.Headers.IfNoneMatch is { Count: 1 } sent && sent[0] is { } single && !single.Contains(',', StringComparison.Ordinal)
+            && !single.StartsWith("W/", StringComparison.Ordinal))
+        {
+            return single == ETagOf(etag, FeedEncoding.Identity) || single == ETagOf(etag, FeedEncoding.Gzip) || single == ETagOf(etag, FeedEncoding.Brotli)
+                || single == "*";
+        }
+
         var headers = request.GetTypedHeaders();
         if (headers.IfNoneMatch.Count > 0)
         {
