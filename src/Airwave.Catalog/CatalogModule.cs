@@ -25,6 +25,7 @@ public static class CatalogModule
         services.AddSingleton<IValidateOptions<FeedOptions>, FeedOptionsValidator>();
         services.AddSingleton<PodcastStore>();
         services.AddSingleton<EpisodeStore>();
+        services.AddSingleton<SubscriberStore>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImportOptions>>(new RulesValidator<ImportOptions>(o => o.Validate()));
         services.AddHttpClient(ImportDownloads.ClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("Airwave/1.0 (podcast import)"))
@@ -93,6 +94,8 @@ public static class CatalogModule
         PublishReceipts.Map(episodes);
         EpisodeChapters.Map(episodes);
         Features.Feeds.GetRssFeed.Map(app);
+        Features.Feeds.GetPrivateFeed.Map(app);
+        Features.Subscribers.Subscribers.Map(app.MapGroup("/api/v1"));
         ImportPodcast.Map(podcasts);
         return app;
     }

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Airwave.Accounts.Auth;
 
 /// <summary>
@@ -13,11 +10,9 @@ internal static class SecretTokens
     public const string RefreshPrefix = "aw_rt_";
     public const string PersonalPrefix = "aw_pat_";
 
-    public static string Create(string prefix) =>
-        prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Create(string prefix) => OpaqueSecrets.Create(prefix);
 
-    public static string Hash(string token) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string Hash(string token) => OpaqueSecrets.Hash(token);
 
     /// <summary>The part shown in token lists so a person can tell tokens apart.</summary>
     public static string DisplayPrefix(string token) => token[..(PersonalPrefix.Length + 6)];

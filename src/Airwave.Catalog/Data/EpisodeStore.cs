@@ -39,6 +39,12 @@ internal sealed record EpisodeRow
     /// <summary>How many chapters the live media carries (set when it goes live).</summary>
     public int MediaChapters { get; init; }
 
+    /// <summary>
+    /// For premium listeners only: left out of the public feed and public lists, not announced, its audio served only
+    /// with a subscriber's token (see <c>podcast_subscribers</c>) or to the owner.
+    /// </summary>
+    public bool Premium { get; init; }
+
     /// <summary>When <c>EpisodeWentLive</c> was raised for the current publication; null while not (yet) announced.</summary>
     public DateTimeOffset? AnnouncedAt { get; init; }
 
@@ -74,7 +80,7 @@ internal sealed class EpisodeStore(Database database)
     private const string Columns =
         "id, podcast_id, guid, title, description, season_number, episode_number, episode_type, explicit, published_at, " +
         "duration_ms, file_size_bytes, processed_status, processing_error, media_asset_id, live_asset_id, cover_image_key, created_at, updated_at, " +
-        "transcripts, soundbites, persons, chapters_url, media_chapters, announced_at";
+        "transcripts, soundbites, persons, chapters_url, media_chapters, announced_at, premium";
 
     /// <summary>Inserts the episode; false when its guid is already used in this podcast.</summary>
     public async Task<bool> TryInsertAsync(EpisodeRow episode, CancellationToken cancellationToken)
@@ -98,7 +104,7 @@ internal sealed class EpisodeStore(Database database)
             INSERT INTO episodes ({Columns})
             VALUES (@Id, @PodcastId, @Guid, @Title, @Description, @SeasonNumber, @EpisodeNumber, @EpisodeType, @Explicit,
                 @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @MediaAssetId, @LiveAssetId, @CoverImageKey, @CreatedAt,
-                @UpdatedAt, @Transcripts, @Soundbites, @Persons, @ChaptersUrl, @MediaChapters, @AnnouncedAt)
+                @UpdatedAt, @Transcripts, @Soundbites, @Persons, @ChaptersUrl, @MediaChapters, @AnnouncedAt, @Premium)
             """, episode, transaction, cancellationToken: cancellationToken));
 
     public async Task<EpisodeRow?> FindAsync(Guid id, CancellationToken cancellationToken)
@@ -118,7 +124,7 @@ internal sealed class EpisodeStore(Database database)
             UPDATE episodes SET title = @Title, description = @Description, season_number = @SeasonNumber,
                 episode_number = @EpisodeNumber, episode_type = @EpisodeType, explicit = @Explicit,
                 published_at = @PublishedAt, updated_at = @UpdatedAt, transcripts = @Transcripts, soundbites = @Soundbites,
-                persons = @Persons, chapters_url = @ChaptersUrl
+                persons = @Persons, chapters_url = @ChaptersUrl, premium = @Premium
             WHERE id = @Id
             """, episode, transaction, cancellationToken: cancellationToken));
 
@@ -169,8 +175,8 @@ internal sealed class EpisodeStore(Database database)
     }
 
     /// <summary>
-    /// Everything a feed lists: published, not in the future, with delivered audio (a live asset, even while newer
-    /// media is processed); newest first.
+    /// Everything a private feed lists: published, not in the future, with delivered audio (a live asset, even while
+    /// newer media is processed), premium episodes included; newest first.
     /// </summary>
     public async Task<IReadOnlyList<EpisodeRow>> ListLiveAsync(Guid podcastId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -184,8 +190,8 @@ internal sealed class EpisodeStore(Database database)
     }
 
     /// <summary>
-    /// What a feed lists (see <see cref="ListLiveAsync"/>), without the text: a rebuild reads whole rows only for
-    /// the episodes it has not written before.
+    /// What the public feed lists (see <see cref="ListLiveAsync"/>, premium episodes left out), without the text: a
+    /// rebuild reads whole rows only for the episodes it has not written before.
     /// </summary>
     public async Task<IReadOnlyList<FeedEntry>> ListFeedEntriesAsync(Guid podcastId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -193,7 +199,7 @@ internal sealed class EpisodeStore(Database database)
         return [.. await connection.QueryAsync<FeedEntry>(new CommandDefinition(
             """
             SELECT id, updated_at, published_at, live_asset_id, media_chapters, season_number, episode_number FROM episodes
-            WHERE podcast_id = @podcastId AND published_at IS NOT NULL AND published_at <= @now AND live_asset_id IS NOT NULL
+            WHERE podcast_id = @podcastId AND published_at IS NOT NULL AND published_at <= @now AND live_asset_id IS NOT NULL AND NOT premium
             ORDER BY published_at DESC, id DESC
             """, new { podcastId, now }, cancellationToken: cancellationToken))];
     }
@@ -266,13 +272,13 @@ internal sealed class EpisodeStore(Database database)
 
     /// <summary>
     /// Newest first by publication time (drafts by creation time). <paramref name="publishedOnly"/> limits the
-    /// list to what the public may see: published and not scheduled in the future.
+    /// list to what the public may see: published, not scheduled in the future, not premium.
     /// </summary>
     public async Task<IReadOnlyList<EpisodeRow>> ListAsync(Guid podcastId, bool publishedOnly, DateTimeOffset now, int limit, Cursor? after,
         CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var visibility = publishedOnly ? "AND published_at IS NOT NULL AND published_at <= @now" : "";
+        var visibility = publishedOnly ? "AND published_at IS NOT NULL AND published_at <= @now AND NOT premium" : "";
         var position = after is null ? "" : "AND (COALESCE(published_at, created_at), id) < (@SortKey, @Id)";
         return [.. await connection.QueryAsync<EpisodeRow>(new CommandDefinition(
             $"""

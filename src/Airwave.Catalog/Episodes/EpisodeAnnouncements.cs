@@ -32,6 +32,13 @@ internal sealed class EpisodeAnnouncements(
             return;
         }
 
+        if (episode.Premium)
+        {
+            // Only subscribers' private feeds carry it: hubs and directories hear of it if it is made public.
+            logger.LogInformation("Episode {EpisodeId} is premium; not announcing it", @event.EpisodeId);
+            return;
+        }
+
         var feedUrl = FeedUrl(urls, podcast.Id, out var problem);
         await notifier.RecordAsync(new PublishAnnouncement(@event.Id, episode.Id, podcast.Id, feedUrl, problem), cancellationToken);
     }

@@ -15,8 +15,16 @@ internal static class CatalogAccess
     public static bool CanView(this ClaimsPrincipal user, PodcastRow podcast, DateTimeOffset now) =>
         podcast.IsPublicAt(now) || (user.HasScope(Scopes.Read) && user.Manages(podcast));
 
+    /// <summary>
+    /// The owner sees every episode; the public sees published ones that are not premium (premium episodes reach
+    /// listeners only through a subscriber's private feed, see <see cref="IsOutFor"/>).
+    /// </summary>
     public static bool CanView(this ClaimsPrincipal user, PodcastRow podcast, EpisodeRow episode, DateTimeOffset now) =>
-        (user.HasScope(Scopes.Read) && user.Manages(podcast)) || (podcast.IsPublicAt(now) && episode.PublishedAt <= now);
+        (user.HasScope(Scopes.Read) && user.Manages(podcast)) || (IsOutFor(podcast, episode, now) && !episode.Premium);
+
+    /// <summary>Out for its listeners (public ones, or a premium episode's subscribers): the show public, the episode's time come.</summary>
+    public static bool IsOutFor(PodcastRow podcast, EpisodeRow episode, DateTimeOffset now) =>
+        podcast.IsPublicAt(now) && episode.PublishedAt <= now;
 
     /// <summary>Null when <paramref name="user"/> may change the podcast, otherwise the answer to give.</summary>
     public static ProblemHttpResult? DenyChange(this ClaimsPrincipal user, PodcastRow? podcast, DateTimeOffset now) =>
@@ -36,7 +44,7 @@ internal static class CatalogAccess
     /// <summary>Null when <paramref name="user"/> may change the episode, otherwise the answer to give.</summary>
     public static ProblemHttpResult? DenyChange(this ClaimsPrincipal user, PodcastRow? podcast, EpisodeRow? episode, DateTimeOffset now) =>
         podcast is not null && episode is not null && user.Manages(podcast) ? null
-        : podcast is not null && episode is not null && podcast.IsPublicAt(now) && episode.PublishedAt <= now
+        : podcast is not null && episode is not null && podcast.IsPublicAt(now) && episode.PublishedAt <= now && !episode.Premium
             ? Problems.Forbidden("Only the podcast's owner can change its episodes.")
         : Problems.NotFound("The episode");
 }

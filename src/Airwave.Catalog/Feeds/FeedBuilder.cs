@@ -234,6 +234,44 @@ internal sealed class FeedBuilder(
     private static ItemKey KeyOf(FeedEntry entry, string baseUrl) =>
         new(entry.Id, entry.UpdatedAt, entry.PublishedAt, entry.LiveAssetId, entry.MediaChapters, baseUrl);
 
+    /// <summary>
+    /// A subscriber's private feed, built for this request (few clients fetch one, each with its own URLs): every
+    /// live episode, premium ones included, written by the same item and channel code as the public feed.
+    /// </summary>
+    public async Task<FeedDocument> BuildPrivateAsync(PodcastRow podcast, string token, string baseUrl, CancellationToken cancellationToken)
+    {
+        var rows = await episodes.ListLiveAsync(podcast.Id, clock.GetUtcNow(), cancellationToken);
+        var renditions = await media.GetRenditionsAsync([.. rows.Select(r => r.LiveAssetId!.Value)], cancellationToken);
+        return Private(podcast, rows, renditions, token, baseUrl, Html);
+    }
+
+    /// <summary>
+    /// The private feed's one document (never paged): the public channel with <c>itunes:block</c> yes (directories
+    /// must not list a personal URL) and <c>podcast:locked</c> yes, no WebSub hub (nobody announces it) and no
+    /// new-feed-url (subscribers stay on their URL); self is the private URL; enclosures carry the token. Its
+    /// lastBuildDate is the newest change of what it shows, so equal content gives equal bytes (and ETag).
+    /// </summary>
+    internal static FeedDocument Private(PodcastRow podcast, IReadOnlyList<EpisodeRow> rows, IReadOnlyDictionary<Guid, IReadOnlyList<MediaRendition>> renditions,
+        string token, string baseUrl, Func<string, string> html)
+    {
+        var items = Order(podcast, rows, r => r.SeasonNumber, r => r.EpisodeNumber, r => r.PublishedAt)
+            .Select(row => (PublishedAt: row.PublishedAt!.Value, Item: Item(row, renditions.GetValueOrDefault(row.LiveAssetId!.Value), baseUrl, html, token)))
+            .Where(i => i.Item is not null)
+            .ToList();
+        var built = WholeSeconds(rows.Select(r => r.UpdatedAt).Append(podcast.UpdatedAt).Concat(rows.Select(r => r.PublishedAt!.Value)).Max());
+        var feedUrl = PublicUrls.Combine(baseUrl, GetPrivateFeed.PathOf(podcast.Id, token));
+        var channel = Channel(podcast, feedUrl, baseUrl, built, items.Count == 0 ? null : items.Max(i => i.PublishedAt), html) with
+        {
+            Block = true,
+            Locked = true,
+            NewFeedUrl = null,
+            Hubs = [],
+            // The show's identity, not the URL's: the same podcast:guid as the public feed.
+            PodcastGuid = podcast.PodcastGuid ?? PodcastGuid.ForFeedUrl(PublicUrls.Combine(baseUrl, GetRssFeed.PathOf(podcast.Id))),
+        };
+        return RssFeedWriter.WriteDocument(channel, [.. items.Select(i => i.Item!)]);
+    }
+
     /// <summary>Serial shows oldest first by season and number; episodic ones as given (newest first).</summary>
     private static IReadOnlyList<T> Order<T>(PodcastRow podcast, IReadOnlyList<T> episodes, Func<T, int?> season, Func<T, int?> number,
         Func<T, DateTimeOffset?> published) =>
@@ -313,9 +351,14 @@ internal sealed class FeedBuilder(
         };
     }
 
-    /// <summary>The episode as an item, or null when its live media has no MP3 (nothing to enclose).</summary>
-    internal static FeedItem? Item(EpisodeRow row, IReadOnlyList<MediaRendition>? renditions, string baseUrl, Func<string, string> html)
+    /// <summary>
+    /// The episode as an item, or null when its live media has no MP3 (nothing to enclose). With a subscriber's
+    /// <paramref name="token"/> (a private feed), the URLs that need it to answer for a premium episode carry it.
+    /// </summary>
+    internal static FeedItem? Item(EpisodeRow row, IReadOnlyList<MediaRendition>? renditions, string baseUrl, Func<string, string> html,
+        string? token = null)
     {
+        var query = token is null ? "" : $"?token={Uri.EscapeDataString(token)}";
         var mp3 = renditions?.FirstOrDefault(r => r.Name == "mp3");
         if (mp3 is null)
         {
@@ -326,13 +369,13 @@ internal sealed class FeedBuilder(
         var notes = html(row.Description);
         var fields = EpisodeFeedFields.From(row);
         return new FeedItem(row.Guid, row.Title, notes.Length > 0 ? notes : $"<p>{System.Net.WebUtility.HtmlEncode(row.Title)}</p>", row.PublishedAt!.Value,
-            PublicUrls.Combine(baseUrl, EpisodeAudio.PathOf(row.Id)), mp3.SizeBytes, mp3.ContentType,
+            PublicUrls.Combine(baseUrl, EpisodeAudio.PathOf(row.Id)) + query, mp3.SizeBytes, mp3.ContentType,
             (long)Math.Round((row.DurationMs ?? 0) / 1000.0), Covers.LargestAt(row.CoverImageKey, baseUrl), row.SeasonNumber,
             row.EpisodeNumber, row.EpisodeType, row.Explicit,
-            aac is null ? null : new FeedAlternate(PublicUrls.Combine(baseUrl, EpisodeAudio.PathOf(row.Id, aac.Name)), aac.SizeBytes, aac.ContentType, aac.BitrateKbps, aac.Sha256))
+            aac is null ? null : new FeedAlternate(PublicUrls.Combine(baseUrl, EpisodeAudio.PathOf(row.Id, aac.Name)) + query, aac.SizeBytes, aac.ContentType, aac.BitrateKbps, aac.Sha256))
         {
             Transcripts = fields.Transcripts!,
-            ChaptersUrl = row.ChaptersUrl ?? (row.MediaChapters > 0 ? PublicUrls.Combine(baseUrl, EpisodeChapters.PathOf(row.Id)) : null),
+            ChaptersUrl = row.ChaptersUrl ?? (row.MediaChapters > 0 ? PublicUrls.Combine(baseUrl, EpisodeChapters.PathOf(row.Id)) + query : null),
             Soundbites = fields.Soundbites!,
             Persons = fields.Persons!,
         };

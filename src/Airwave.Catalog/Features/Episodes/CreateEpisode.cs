@@ -21,7 +21,8 @@ internal static class CreateEpisode
         IReadOnlyList<TranscriptLink>? Transcripts,
         string? ChaptersUrl,
         IReadOnlyList<Soundbite>? Soundbites,
-        IReadOnlyList<PersonCredit>? Persons);
+        IReadOnlyList<PersonCredit>? Persons,
+        bool? Premium);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/podcasts/{podcastId:guid}/episodes", HandleAsync)
@@ -67,6 +68,7 @@ internal static class CreateEpisode
             EpisodeNumber = values.EpisodeNumber,
             EpisodeType = values.EpisodeType!,
             Explicit = values.Explicit!.Value,
+            Premium = request.Premium ?? false,
             ProcessedStatus = ProcessedStatus.AwaitingUpload,
             CreatedAt = now,
             UpdatedAt = now,

@@ -1,4 +1,5 @@
 using Airwave.Catalog.Data;
+using Airwave.Catalog.Feeds;
 using Airwave.Delivery.Contracts;
 using Airwave.Media.Contracts;
 
@@ -9,7 +10,9 @@ namespace Airwave.Catalog.Features.Episodes;
 /// <c>…/audio/aac</c> (the AAC alternate enclosure). Each redirects (302, not cacheable, so every download passes
 /// here) to wherever Delivery sends listeners: the content-addressed file on the media origin or the CDN in front of
 /// it (signed when a signing key is set), or a pre-signed storage URL. A stable URL per episode lets the file change
-/// on reprocessing without breaking feeds. Every request, whatever the answer, goes into the delivery log.
+/// on reprocessing without breaking feeds. Every request, whatever the answer, goes into the delivery log (its path,
+/// never the query). A premium episode's audio answers only the owner and, with <c>?token=</c>, the podcast's active
+/// subscribers (the URLs in their private feeds carry it); everyone else gets 404.
 /// </summary>
 internal static class EpisodeAudio
 {
@@ -38,16 +41,17 @@ internal static class EpisodeAudio
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static Task<IResult> RedirectMp3Async(Guid episodeId, ClaimsPrincipal user, HttpContext http, PodcastStore podcasts,
-        EpisodeStore episodes, IMediaService media, IMediaDelivery delivery, TimeProvider clock, CancellationToken cancellationToken) =>
-        RedirectAsync(episodeId, "mp3", user, http, podcasts, episodes, media, delivery, clock, cancellationToken);
+    private static Task<IResult> RedirectMp3Async(Guid episodeId, string? token, ClaimsPrincipal user, HttpContext http, PodcastStore podcasts,
+        EpisodeStore episodes, SubscriberStore subscribers, IMediaService media, IMediaDelivery delivery, TimeProvider clock,
+        CancellationToken cancellationToken) =>
+        RedirectAsync(episodeId, "mp3", token, user, http, podcasts, episodes, subscribers, media, delivery, clock, cancellationToken);
 
-    private static async Task<IResult> RedirectAsync(Guid episodeId, string rendition, ClaimsPrincipal user, HttpContext http,
-        PodcastStore podcasts, EpisodeStore episodes, IMediaService media, IMediaDelivery delivery, TimeProvider clock,
+    private static async Task<IResult> RedirectAsync(Guid episodeId, string rendition, string? token, ClaimsPrincipal user, HttpContext http,
+        PodcastStore podcasts, EpisodeStore episodes, SubscriberStore subscribers, IMediaService media, IMediaDelivery delivery, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
-        if (podcast is null || !user.CanView(podcast, episode!, clock.GetUtcNow()))
+        if (podcast is null || !await PrivateFeedTokens.AllowsAsync(user, podcast, episode!, token, subscribers, clock.GetUtcNow(), cancellationToken))
         {
             return Problems.NotFound("The episode");
         }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Airwave.Catalog.Data;
+using Airwave.Catalog.Feeds;
 using Airwave.Media.Contracts;
 using Microsoft.Net.Http.Headers;
 
@@ -10,6 +11,7 @@ namespace Airwave.Catalog.Features.Episodes;
 /// <c>GET /api/v1/episodes/{episodeId}/chapters.json</c>: the chapters embedded in the episode's delivered media, as
 /// a Podcasting 2.0 JSON chapters file (version 1.2), which the feed links with podcast:chapters when the episode has
 /// no chapters URL of its own. Public for public episodes and cacheable (ETag, 304); 404 when the media has none.
+/// A premium episode's chapters, like its audio, answer the owner and the podcast's subscribers (<c>?token=</c>).
 /// </summary>
 internal static class EpisodeChapters
 {
@@ -24,12 +26,12 @@ internal static class EpisodeChapters
             .WithSummary("The chapters in the episode's audio, as a Podcasting 2.0 JSON chapters file")
             .Produces(StatusCodes.Status200OK, contentType: ContentType);
 
-    private static async Task<IResult> GetAsync(Guid episodeId, ClaimsPrincipal user, HttpContext http, PodcastStore podcasts, EpisodeStore episodes,
-        IMediaService media, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid episodeId, string? token, ClaimsPrincipal user, HttpContext http, PodcastStore podcasts,
+        EpisodeStore episodes, SubscriberStore subscribers, IMediaService media, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
-        if (podcast is null || !user.CanView(podcast, episode!, now))
+        if (podcast is null || !await PrivateFeedTokens.AllowsAsync(user, podcast, episode!, token, subscribers, now, cancellationToken))
         {
             return Problems.NotFound("The episode");
         }
@@ -42,7 +44,7 @@ internal static class EpisodeChapters
 
         var body = Write(episode, podcast, chapters);
         var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"");
-        var isPublic = CatalogChanges.InFeed(podcast, episode, now);
+        var isPublic = CatalogChanges.InFeed(podcast, episode, now) && !episode.Premium;
         http.Response.Headers.CacheControl = isPublic ? "public, max-age=3600" : "private, no-cache";
         http.Response.Headers.ETag = etag.ToString();
         var match = http.Request.GetTypedHeaders().IfNoneMatch;

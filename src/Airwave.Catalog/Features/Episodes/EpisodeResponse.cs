@@ -10,6 +10,7 @@ namespace Airwave.Catalog.Features.Episodes;
 /// tracks the media (awaiting_upload → uploading → processing → ready | failed). Duration, size and audio URL
 /// are filled in by media processing. <c>embedded_chapters_url</c> serves the chapters found in the delivered media
 /// as Podcasting 2.0 JSON (null when it has none); the feed links it when <c>chapters_url</c> is not set.
+/// <c>premium</c> episodes are only in subscribers' private feeds (see <c>/api/v1/podcasts/{id}/subscribers</c>).
 /// </summary>
 internal sealed record EpisodeResponse(
     Guid Id,
@@ -22,6 +23,7 @@ internal sealed record EpisodeResponse(
     int? EpisodeNumber,
     string EpisodeType,
     bool Explicit,
+    bool Premium,
     string Status,
     DateTimeOffset? PublishedAt,
     long? DurationMs,
@@ -50,6 +52,7 @@ internal sealed record EpisodeResponse(
         row.EpisodeNumber,
         row.EpisodeType,
         row.Explicit,
+        row.Premium,
         EpisodeRules.Status(row.PublishedAt, now),
         row.PublishedAt,
         row.DurationMs,

@@ -21,7 +21,8 @@ internal static class UpdateEpisode
         Optional<IReadOnlyList<TranscriptLink>?> Transcripts,
         Optional<string?> ChaptersUrl,
         Optional<IReadOnlyList<Soundbite>?> Soundbites,
-        Optional<IReadOnlyList<PersonCredit>?> Persons);
+        Optional<IReadOnlyList<PersonCredit>?> Persons,
+        Optional<bool?> Premium);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("/episodes/{episodeId:guid}", HandleAsync)
@@ -57,6 +58,7 @@ internal static class UpdateEpisode
         errors.AddIf(request.Guid.IsSet && request.Guid.Value != episode.Guid, "guid", "cannot be changed once the episode exists");
         errors.AddIf(request.Explicit is { IsSet: true, Value: null }, "explicit", "must be true or false");
         errors.AddIf(request.EpisodeType is { IsSet: true, Value: null }, "episode_type", "must be full, trailer or bonus");
+        errors.AddIf(request.Premium is { IsSet: true, Value: null }, "premium", "must be true or false");
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -70,17 +72,31 @@ internal static class UpdateEpisode
             EpisodeNumber = values.EpisodeNumber,
             EpisodeType = values.EpisodeType!,
             Explicit = values.Explicit!.Value,
+            Premium = request.Premium.Or(episode.Premium) ?? episode.Premium,
             UpdatedAt = now,
         });
+        // Premium either way changes the public feed (the episode leaves or joins it). Made public, an episode that
+        // was out only for subscribers is announced to hubs and directories as going live now.
         var feedChanged = CatalogChanges.InFeed(podcast!, episode, now) && updated with { UpdatedAt = episode.UpdatedAt } != episode;
+        var announceAgain = episode.Premium && !updated.Premium && episode.AnnouncedAt is not null;
         await changes.CommitAsync(async (connection, transaction) =>
         {
             await EpisodeStore.UpdateAsync(connection, transaction, updated, cancellationToken);
+            if (announceAgain)
+            {
+                await EpisodeStore.ClearAnnouncementAsync(connection, transaction, episode.Id, cancellationToken);
+            }
+
             if (feedChanged)
             {
                 await CatalogChanges.FeedChangedAsync(connection, transaction, podcast!.Id, now, cancellationToken);
             }
         }, cancellationToken);
+        if (announceAgain)
+        {
+            changes.WakeAnnouncer();
+        }
+
         return TypedResults.Ok(EpisodeResponse.From(updated, now, urls, http));
     }
 }

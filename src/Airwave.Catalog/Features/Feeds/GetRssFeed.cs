@@ -187,7 +187,7 @@ internal static class GetRssFeed
     }
 
     /// <summary>A representation per encoding, so each gets its own strong ETag (RFC 9110 8.8.3).</summary>
-    private static string ETagOf(string etag, FeedEncoding encoding) => encoding switch
+    internal static string ETagOf(string etag, FeedEncoding encoding) => encoding switch
     {
         FeedEncoding.Brotli => $"\"{etag}-br\"",
         FeedEncoding.Gzip => $"\"{etag}-gzip\"",
@@ -198,7 +198,7 @@ internal static class GetRssFeed
     /// If-None-Match wins over If-Modified-Since. A tag of any encoding of the current feed matches: the client's
     /// copy is current whichever encoding it arrived in.
     /// </summary>
-    private static bool NotModified(HttpRequest request, string etag, DateTimeOffset lastModified)
+    internal static bool NotModified(HttpRequest request, string etag, DateTimeOffset? lastModified)
     {
         // The usual revalidation sends back exactly one tag we gave out: compare it as text, without parsing.
         if (request.Headers.IfNoneMatch is { Count: 1 } sent && sent[0] is { } single && !single.Contains(',', StringComparison.Ordinal)
@@ -216,6 +216,6 @@ internal static class GetRssFeed
         }
 
         // HTTP dates have whole seconds.
-        return headers.IfModifiedSince is { } since && lastModified.AddTicks(-(lastModified.Ticks % TimeSpan.TicksPerSecond)) <= since;
+        return headers.IfModifiedSince is { } since && lastModified is { } modified && modified.AddTicks(-(modified.Ticks % TimeSpan.TicksPerSecond)) <= since;
     }
 }
