@@ -141,7 +141,8 @@ internal static class GetRssFeed
 
         if (!HttpMethods.IsHead(http.Request.Method))
         {
-            await response.Body.WriteAsync(body.Body, cancellationToken);
+            // The pipe, not the stream: one copy into Kestrel's buffers, sent with the headers when it fits.
+            await response.BodyWriter.WriteAsync(body.Body, cancellationToken);
         }
     }
 
@@ -167,9 +168,15 @@ internal static class GetRssFeed
     /// <summary>Brotli or gzip, whichever the client weights higher (Brotli on a tie), or none.</summary>
     internal static FeedEncoding Negotiate(HttpRequest request)
     {
-        if (request.Headers.AcceptEncoding.Count == 0)
+        // The forms apps and browsers send, without parsing.
+        switch (request.Headers.AcceptEncoding is { Count: 1 } one ? one[0] : request.Headers.AcceptEncoding.Count == 0 ? "" : null)
         {
-            return FeedEncoding.Identity;
+            case "":
+                return FeedEncoding.Identity;
+            case "gzip" or "gzip, deflate" or "deflate, gzip":
+                return FeedEncoding.Gzip;
+            case "br" or "gzip, deflate, br" or "gzip, deflate, br, zstd" or "br, gzip":
+                return FeedEncoding.Brotli;
         }
 
         var accepted = request.GetTypedHeaders().AcceptEncoding;
@@ -184,6 +191,18 @@ internal static class GetRssFeed
         var brotli = Weight("br");
         var gzip = Weight("gzip");
         return brotli <= 0 && gzip <= 0 ? FeedEncoding.Identity : brotli >= gzip ? FeedEncoding.Brotli : FeedEncoding.Gzip;
+    }
+
+    /// <summary>True when <paramref name="sent"/> is one of the tags <see cref="ETagOf"/> makes of <paramref name="etag"/>.</summary>
+    private static bool IsTagOf(string sent, string etag)
+    {
+        if (sent.Length < etag.Length + 2 || sent[0] != '"' || sent[^1] != '"' || !sent.AsSpan(1, etag.Length).SequenceEqual(etag))
+        {
+            return false;
+        }
+
+        var suffix = sent.AsSpan(1 + etag.Length, sent.Length - etag.Length - 2);
+        return suffix.IsEmpty || suffix.SequenceEqual("-gzip") || suffix.SequenceEqual("-br");
     }
 
     /// <summary>A representation per encoding, so each gets its own strong ETag (RFC 9110 8.8.3).</summary>
@@ -204,8 +223,7 @@ internal static class GetRssFeed
         if (request.Headers.IfNoneMatch is { Count: 1 } sent && sent[0] is { } single && !single.Contains(',', StringComparison.Ordinal)
             && !single.StartsWith("W/", StringComparison.Ordinal))
         {
-            return single == ETagOf(etag, FeedEncoding.Identity) || single == ETagOf(etag, FeedEncoding.Gzip) || single == ETagOf(etag, FeedEncoding.Brotli)
-                || single == "*";
+            return single == "*" || IsTagOf(single, etag);
         }
 
         var headers = request.GetTypedHeaders();
