@@ -44,6 +44,12 @@ internal sealed record ImportProgress
     public long Processed { get; init; }
     public long ProcessingFailed { get; init; }
     public long BytesDone { get; init; }
+
+    /// <summary>
+    /// Every new episode of the import is processed or failed, and nothing is left to download. A download that
+    /// failed for good fails its episode too, so processed + failed episodes cover every item once done.
+    /// </summary>
+    public bool IsFinished(int itemsNew) => Pending + Downloading == 0 && Processed + ProcessingFailed >= itemsNew;
 }
 
 internal static class ImportItemStates

@@ -14,17 +14,8 @@ public sealed class FeedOptions
     /// <summary>How long apps and caches may reuse a feed without asking again (Cache-Control max-age).</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The Cache-Control header of feed answers, from <see cref="MaxAge"/> (formatted once: it is sent with every feed).</summary>
-    internal string CacheControl => _cacheControl is { } cached && _cacheControlFor == MaxAge ? cached : Format();
-
-    private string? _cacheControl;
-    private TimeSpan _cacheControlFor;
-
-    private string Format()
-    {
-        _cacheControlFor = MaxAge;
-        return _cacheControl = $"public, max-age={(long)MaxAge.TotalSeconds}";
-    }
+    /// <summary>The Cache-Control header of feed answers, from <see cref="MaxAge"/>.</summary>
+    internal string CacheControl => $"public, max-age={(long)MaxAge.TotalSeconds}";
 
     /// <summary>Memory for stored feed bodies kept in this process, in megabytes; 0 reads every body from the database.</summary>
     public int MemoryCacheMegabytes { get; set; } = 64;

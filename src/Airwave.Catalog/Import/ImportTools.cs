@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Airwave.Accounts.Contracts;
 using Airwave.Catalog.Data;
-using Airwave.Catalog.Features.Import;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Airwave.Catalog.Import;
@@ -36,13 +35,13 @@ public static class ImportTools
             JsonSerializer.Deserialize<string[]>(import.Warnings)!), null);
     }
 
+    /// <summary>Progress only (one query), for a progress bar polled several times a second.</summary>
     public static async Task<ImportStatus> StatusAsync(IServiceProvider services, Guid importId, CancellationToken cancellationToken)
     {
         var imports = services.GetRequiredService<ImportStore>();
         var import = await imports.FindAsync(importId, cancellationToken) ?? throw new InvalidOperationException($"Import {importId} does not exist.");
-        var response = await ImportPodcast.ResponseAsync(import, imports, cancellationToken);
-        var progress = response.Progress;
-        return new ImportStatus(import.ItemsNew, progress.Downloaded, progress.DownloadsFailed, progress.Processed, progress.ProcessingFailed,
-            progress.BytesDownloaded, response.Status == "finished");
+        var progress = await imports.ProgressAsync(import.Id, cancellationToken);
+        return new ImportStatus(import.ItemsNew, progress.Stored, progress.DownloadFailed, progress.Processed, progress.ProcessingFailed,
+            progress.BytesDone, progress.IsFinished(import.ItemsNew));
     }
 }

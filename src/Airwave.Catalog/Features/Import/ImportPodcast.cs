@@ -77,9 +77,7 @@ internal static class ImportPodcast
     {
         var progress = await imports.ProgressAsync(import.Id, cancellationToken);
         var items = await imports.ListItemsAsync(import.Id, cancellationToken);
-        // A download that failed for good fails its episode too, so processed + failed episodes cover every item once done.
-        var finished = progress.Pending + progress.Downloading == 0 && progress.Processed + progress.ProcessingFailed >= import.ItemsNew;
-        return new ImportResponse(import.Id, import.PodcastId, import.FeedUrl, finished ? "finished" : "running", import.ItemsInFeed, import.ItemsNew,
+        return new ImportResponse(import.Id, import.PodcastId, import.FeedUrl, progress.IsFinished(import.ItemsNew) ? "finished" : "running", import.ItemsInFeed, import.ItemsNew,
             JsonSerializer.Deserialize<string[]>(import.Warnings)!,
             new ImportProgressResponse(progress.Pending, progress.Downloading, progress.Stored, progress.DownloadFailed, progress.Processed,
                 progress.ProcessingFailed, progress.BytesDone),
