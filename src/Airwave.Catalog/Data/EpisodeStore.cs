@@ -204,6 +204,14 @@ internal sealed class EpisodeStore(Database database)
             """, new { podcastId, now }, cancellationToken: cancellationToken))];
     }
 
+    /// <summary>Every episode carrying this RSS guid: unique within a podcast, but two podcasts may share one (imports).</summary>
+    public async Task<IReadOnlyList<EpisodeRow>> FindByGuidAsync(string guid, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return [.. await connection.QueryAsync<EpisodeRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM episodes WHERE guid = @guid LIMIT 10", new { guid }, cancellationToken: cancellationToken))];
+    }
+
     /// <summary>Whole rows of the given episodes (in no particular order).</summary>
     public async Task<IReadOnlyList<EpisodeRow>> FindManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {

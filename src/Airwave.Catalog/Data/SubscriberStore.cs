@@ -99,6 +99,15 @@ internal sealed class SubscriberStore(Database database)
             """, new { podcastId, id, tokenHash, tokenPrefix }, cancellationToken: cancellationToken)) == 1;
     }
 
+    /// <summary>True when <paramref name="email"/> (in any letter case) holds an active subscription to the podcast.</summary>
+    public async Task<bool> HasActiveAsync(Guid podcastId, string email, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM podcast_subscribers WHERE podcast_id = @podcastId AND lower(email) = lower(@email) AND revoked_at IS NULL",
+            new { podcastId, email }, cancellationToken: cancellationToken)) > 0;
+    }
+
     /// <summary>Records a fetch of the private feed, unless one was recorded after <paramref name="unlessAfter"/> (one write a minute at most).</summary>
     public async Task TouchAsync(Guid id, DateTimeOffset now, DateTimeOffset unlessAfter, CancellationToken cancellationToken)
     {
