@@ -342,6 +342,25 @@ public abstract class PlaybackEventTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task CookieSession_TheAccountIsTheListener_BeaconBodyAccepted()
+    {
+        var (_, _, episodeId, _) = await ShowAsync();
+        var person = await server.SignUpAsync("listener");
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server.BaseAddress };
+        (await browser.PostJsonAsync("/api/v1/auth/login?use_cookies=true", new { email = person.Email, password = person.Password }))
+            .Status.ShouldBe(HttpStatusCode.OK);
+        var now = DateTimeOffset.UtcNow;
+
+        // What navigator.sendBeacon sends: a JSON text body with Content-Type application/json.
+        var beacon = await browser.PostRawAsync("/api/v1/playback-events",
+            $$"""{"device_id": "browser-1", "episode_id": "{{episodeId}}", "session_id": "page-1", "type": "pause", "position_start": 10, "position_end": 42.5, "created_at": "{{Time(now)}}"}""");
+
+        beacon.Body!["status"]!.GetValue<string>().ShouldBe("accepted", beacon.Body.ToJsonString());
+        (await server.CountSqlAsync("SELECT COUNT(*) FROM playback_events WHERE episode_id = @episodeId AND listener_key = @key",
+            new { episodeId, key = $"user:{person.Id:D}" })).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task EpisodeGuid_NamesTheSameEpisodeAsItsId_SameEventIsADuplicate()
     {
         var (_, _, episodeId, guid) = await ShowAsync();
