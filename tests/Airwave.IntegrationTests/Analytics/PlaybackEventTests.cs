@@ -361,6 +361,21 @@ public abstract class PlaybackEventTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task InvalidBearerToken_401_NothingStored()
+    {
+        var (_, _, episodeId, _) = await ShowAsync();
+        using var client = server.WithToken("aw_not_a_real_token");
+        var now = DateTimeOffset.UtcNow;
+
+        var single = await client.PostJsonAsync("/api/v1/playback-events", Progress(episodeId, "dev-token", "s", 0, 15, now));
+        var batch = await client.PostJsonAsync("/api/v1/playback-events/batch", new { events = new[] { Progress(episodeId, "dev-token", "s", 0, 15, now) } });
+
+        single.ShouldBeProblem(HttpStatusCode.Unauthorized);
+        batch.ShouldBeProblem(HttpStatusCode.Unauthorized);
+        (await StoredAsync(episodeId)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task EpisodeGuid_NamesTheSameEpisodeAsItsId_SameEventIsADuplicate()
     {
         var (_, _, episodeId, guid) = await ShowAsync();

@@ -5,6 +5,7 @@ using Airwave.Catalog.Contracts;
 using Airwave.Core.Data;
 using Airwave.Core.Events;
 using Airwave.Core.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Airwave.Analytics.Listens.Features.PlaybackEvents;
 
@@ -31,6 +32,16 @@ internal sealed record IncomingEvent(PlaybackEventInput? Input, string? EventId,
 internal sealed class PlaybackEventIntake(Database database, EventOutbox outbox, IListenableEpisodes episodes, TimeProvider clock)
 {
     public const string UnknownEpisode = "unknown episode";
+
+    /// <summary>
+    /// A request that presents a bearer token which does not authenticate is refused (401) rather than counted as the
+    /// device's: the app can refresh its token and send again, and its listening stays one listener's. Anonymous
+    /// requests carry no Authorization header at all.
+    /// </summary>
+    public static ProblemHttpResult? RefuseUnauthenticatedToken(HttpContext http, ClaimsPrincipal user) =>
+        http.Request.Headers.Authorization.Count > 0 && user.Identity?.IsAuthenticated != true
+            ? Problems.Unauthorized("The bearer token is invalid, expired or revoked; refresh it and send again, or send no Authorization header.")
+            : null;
 
     public async Task<IReadOnlyList<PlaybackEventResult>> RecordAsync(
         IReadOnlyList<IncomingEvent> incoming, DateTimeOffset? sentAt, ClaimsPrincipal user, CancellationToken cancellationToken)

@@ -30,9 +30,14 @@ internal static class RecordPlaybackEvent
             .WithName("RecordPlaybackEvent")
             .WithSummary("Report one playback event");
 
-    private static async Task<Ok<PlaybackEventResult>> HandleAsync(
-        Request request, ClaimsPrincipal user, PlaybackEventIntake intake, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PlaybackEventResult>, ProblemHttpResult>> HandleAsync(
+        Request request, ClaimsPrincipal user, HttpContext http, PlaybackEventIntake intake, CancellationToken cancellationToken)
     {
+        if (PlaybackEventIntake.RefuseUnauthenticatedToken(http, user) is { } refused)
+        {
+            return refused;
+        }
+
         var input = new PlaybackEventInput(request.EventId, request.DeviceId, request.EpisodeId, request.EpisodeGuid, request.SessionId,
             request.Sequence, request.Type, request.PositionStart, request.PositionEnd, request.CreatedAt);
         DateTimeOffset? sentAt = null;

@@ -27,9 +27,14 @@ internal static class RecordPlaybackEventBatch
             .WithName("RecordPlaybackEventBatch")
             .WithSummary("Report a batch of playback events (offline sync)");
 
-    private static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(
-        Request request, ClaimsPrincipal user, PlaybackEventIntake intake, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        Request request, ClaimsPrincipal user, HttpContext http, PlaybackEventIntake intake, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
+        if (PlaybackEventIntake.RefuseUnauthenticatedToken(http, user) is { } refused)
+        {
+            return refused;
+        }
+
         var errors = new FieldErrors();
         DateTimeOffset? sentAt = null;
         if (request.SentAt is not null)
