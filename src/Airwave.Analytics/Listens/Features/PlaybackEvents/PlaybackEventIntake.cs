@@ -100,12 +100,15 @@ internal sealed class PlaybackEventIntake(Database database, EventOutbox outbox,
             var recorded = await database.InTransactionAsync(async (connection, transaction) =>
             {
                 var sessions = new List<ListenSessionKey>();
-                foreach (var (index, row, session) in rows.Take(candidates))
+                var named = new HashSet<ListenSessionKey>();
+                // In key order: two requests holding the same events in different orders then wait for each other
+                // instead of deadlocking (PostgreSQL locks each inserted key until commit).
+                foreach (var (index, row, session) in rows.Take(candidates).OrderBy(r => r.Row.DedupKey, StringComparer.Ordinal))
                 {
                     var isNew = await PlaybackEventStore.TryInsertAsync(connection, transaction, row, cancellationToken);
                     results[index] = new PlaybackEventResult(incoming[index].EventId,
                         isNew ? PlaybackEventResult.Accepted : PlaybackEventResult.Duplicate, null);
-                    if (isNew && !sessions.Contains(session))
+                    if (isNew && named.Add(session))
                     {
                         sessions.Add(session);
                     }
