@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Airwave.Core.Data;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,8 @@ namespace Airwave.Analytics.Listens;
 /// <summary>Listen figures for one UTC day, or for a whole range (<see cref="Day"/> null).</summary>
 internal sealed record ListenFigures
 {
-    /// <summary>The UTC day (<c>yyyy-MM-dd</c>); null for the totals of a range.</summary>
+    /// <summary>The UTC day (<c>yyyy-MM-dd</c>); null (and left out of JSON) for the totals of a range.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Day { get; init; }
 
     /// <summary>Listening sessions that reached the minimum (<see cref="ListenOptions.MinimumListenSeconds"/>).</summary>
@@ -27,7 +29,11 @@ internal sealed record ListenFigures
     public long EngagedListeners { get; init; }
 }
 
-/// <summary>Per-day figures of a date range (every day present, zeros included) and the range's totals.</summary>
+/// <summary>
+/// Per-day figures of a date range (every day present, zeros included) and the range's totals. Serialised with the
+/// API's JSON settings it is the <c>listens</c> object a report can embed as is:
+/// <c>{"from", "to", "days": [{"day", "plays", "unique_listeners", "listened_seconds", "average_completion", "engaged_listeners"}], "totals": {…}}</c>.
+/// </summary>
 /// <param name="Totals">Distinct listeners are distinct over the whole range, not the sum of the days.</param>
 internal sealed record ListenReportResult(DateOnly From, DateOnly To, IReadOnlyList<ListenFigures> Days, ListenFigures Totals);
 

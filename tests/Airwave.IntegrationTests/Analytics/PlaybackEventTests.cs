@@ -266,6 +266,33 @@ public abstract class PlaybackEventTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task ShortEpisode_MostOfItIsAPlay_AndTheMinimumIsAppliedWhenFiguresAreRead()
+    {
+        var (owner, podcastId, episodeId, _) = await ShowAsync();
+        var jingle = await EpisodeOfAsync(owner, podcastId);
+        await server.ExecuteSqlAsync("UPDATE episodes SET duration_ms = 20000 WHERE id = @jingle", new { jingle });
+        using var client = server.Client();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-10);
+
+        var sent = await BatchAsync(client, DateTimeOffset.UtcNow,
+            // 18 of 20 seconds (90 %): a play, though under the 30-second minimum; 17 seconds is not.
+            Progress(jingle, "dev-short-1", "s", 0, 18, at),
+            Progress(jingle, "dev-short-2", "s", 0, 17, at),
+            Progress(episodeId, "dev-short-1", "s", 0, 45, at));
+        await SettleAsync();
+
+        sent.ShouldAllBe(r => r.Status == "accepted");
+        var day = DayOf(at);
+        (await EpisodeFiguresAsync(jingle, day, day)).Totals.Plays.ShouldBe(1);
+        (await EpisodeFiguresAsync(episodeId, day, day)).Totals.Plays.ShouldBe(1);
+        // Sessions keep their seconds, not a verdict: with a 60-second minimum the 45-second listen is no play, at once.
+        var stricter = new ListenReport(server.Services.GetRequiredService<Database>(),
+            Microsoft.Extensions.Options.Options.Create(new ListenOptions { MinimumListenSeconds = 60 }));
+        (await stricter.ForEpisodeAsync(episodeId, day, day, CancellationToken.None)).Totals.Plays.ShouldBe(0);
+        (await stricter.ForEpisodeAsync(jingle, day, day, CancellationToken.None)).Totals.Plays.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Rejected_EachWithItsReason_NothingOfThemStored()
     {
         var (_, _, episodeId, _) = await ShowAsync();

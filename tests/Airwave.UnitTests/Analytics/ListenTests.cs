@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Airwave.Analytics.Listens;
+using Airwave.Core.Http;
 
 namespace Airwave.UnitTests.Analytics;
 
@@ -223,5 +225,22 @@ public sealed class ListenTests
         device.ShouldStartWith("device:");
         device.ShouldNotContain("device-1");
         PlaybackEventRules.ListenerKey(null, "device-1").ShouldBe(device);
+    }
+
+    [Fact]
+    public void ListenReportResult_AsApiJson_SnakeCaseAndTotalsWithoutDay()
+    {
+        var options = new JsonSerializerOptions();
+        HttpSetup.ConfigureJson(options);
+        var day = new DateOnly(2026, 3, 9);
+        var report = new ListenReportResult(day, day, [new ListenFigures { Day = "2026-03-09", Plays = 2, UniqueListeners = 1, ListenedSeconds = 75 }],
+            new ListenFigures { Plays = 2, UniqueListeners = 1, ListenedSeconds = 75, AverageCompletion = 0.125, EngagedListeners = 0 });
+
+        var json = JsonSerializer.Serialize(report, options);
+
+        json.ShouldBe(
+            "{\"from\":\"2026-03-09\",\"to\":\"2026-03-09\",\"days\":[{\"day\":\"2026-03-09\",\"plays\":2,\"unique_listeners\":1,\"listened_seconds\":75," +
+            "\"average_completion\":null,\"engaged_listeners\":0}],\"totals\":{\"plays\":2,\"unique_listeners\":1,\"listened_seconds\":75," +
+            "\"average_completion\":0.125,\"engaged_listeners\":0}}");
     }
 }
