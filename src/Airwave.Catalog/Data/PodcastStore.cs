@@ -57,7 +57,7 @@ internal sealed record PodcastRow
 
 internal sealed class PodcastStore(Database database)
 {
-    private const string Columns =
+    public const string Columns =
         "id, owner_id, title, description, author, owner_name, owner_email, language, category, subcategory, explicit, " +
         "podcast_type, website_url, copyright, cover_image_key, published_at, created_at, updated_at, normalize_loudness, loudness_target_lufs, " +
         "new_feed_url, itunes_block, itunes_complete, locked, funding, persons, location, license, txt, update_frequency, podcast_guid, feed_version";

@@ -5,6 +5,7 @@ using Airwave.Core.Events;
 using Airwave.Delivery;
 using Airwave.Media;
 using Airwave.Notifications;
+using Airwave.Web;
 using Airwave.Core.Http;
 using Airwave.Core.Time;
 using Microsoft.AspNetCore.DataProtection;
@@ -70,6 +71,7 @@ internal static class AirwaveApp
         services.AddNotifications();
         services.AddDelivery();
         services.AddCatalog();
+        services.AddWeb();
 
         var app = builder.Build();
         app.UseFeedsFromMemory();
@@ -85,11 +87,11 @@ internal static class AirwaveApp
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapAirwaveOpenApi();
-        app.MapGet("/", () => TypedResults.Redirect("/api-docs")).ExcludeFromDescription();
         app.MapAccountsEndpoints();
         app.MapCatalogEndpoints();
         app.MapMediaEndpoints();
         app.MapDeliveryEndpoints();
+        app.MapWebEndpoints();
         return app;
     }
 
