@@ -271,7 +271,7 @@
     document.querySelectorAll('[data-copy]').forEach(function (button) {
       var field = document.getElementById(button.getAttribute('data-copy'));
       if (!field) { return; }
-      button.hidden = false;
+      button.classList.add('ready');
       button.addEventListener('click', function () {
         function copied() { button.textContent = 'Copied'; }
         field.select();
