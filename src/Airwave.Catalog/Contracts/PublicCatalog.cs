@@ -8,6 +8,7 @@ namespace Airwave.Catalog.Contracts;
 /// <param name="DescriptionText">The description as plain text, for meta descriptions and structured data.</param>
 /// <param name="CoverPaths">Cover renders by size in pixels ("3000", "1400", "600", "300"); null when there is no cover.</param>
 /// <param name="FeedPath">The public RSS feed.</param>
+/// <param name="AppLinks">The show's pages in apps and directories that the creator set (Apple Podcasts, Spotify, …).</param>
 public sealed record PublicPodcast(
     Guid Id,
     string Title,
@@ -22,8 +23,12 @@ public sealed record PublicPodcast(
     string? Copyright,
     IReadOnlyDictionary<string, string>? CoverPaths,
     string FeedPath,
+    IReadOnlyList<PublicAppLink> AppLinks,
     DateTimeOffset PublishedAt,
     DateTimeOffset UpdatedAt);
+
+/// <summary>The show's page in one app or directory: the app's name as people know it, and the URL.</summary>
+public sealed record PublicAppLink(string App, string Url);
 
 /// <summary>A published, public (not premium) episode as web pages list it.</summary>
 /// <param name="ItemGuid">The episode's RSS guid (what playback events may name it by).</param>

@@ -91,6 +91,7 @@ internal sealed class PublicCatalog(PodcastStore podcasts, EpisodeStore episodes
         row.Copyright,
         row.CoverImageKey is null ? null : CoverImages.Paths(row.CoverImageKey),
         Features.Feeds.GetRssFeed.PathOf(row.Id),
+        [.. Podcasts.AppLinks.Read(row.AppLinks).Entries.Select(e => new PublicAppLink(e.App, e.Url))],
         row.PublishedAt!.Value,
         row.UpdatedAt);
 

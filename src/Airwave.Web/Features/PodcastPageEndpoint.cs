@@ -61,27 +61,34 @@ internal static class PodcastPageEndpoint
             Podcast = podcast,
             Episodes = episodes,
             FeedUrl = feedUrl,
-            SubscribeLinks = SubscribeLinks(feedUrl),
+            SubscribeLinks = SubscribeLinks(feedUrl, podcast.AppLinks),
             PageNumber = number,
             PageCount = pageCount,
         });
     }
 
     /// <summary>
-    /// The feed itself, and links that open it in apps that subscribe to any feed by its URL (Apple Podcasts takes
-    /// the feed with its podcast: scheme, Overcast and Pocket Casts their own schemes, AntennaPod a web deep link).
+    /// The show's own pages in apps and directories that the creator set (Apple Podcasts, Spotify, …) first, then the
+    /// feed itself, then links that open the feed in apps that subscribe to any feed by its URL (Apple Podcasts takes
+    /// it with its podcast: scheme, Overcast and Pocket Casts their own schemes, AntennaPod a web deep link), except
+    /// for apps the creator already linked.
     /// </summary>
-    internal static IReadOnlyList<SubscribeLink> SubscribeLinks(string feedUrl)
+    internal static IReadOnlyList<SubscribeLink> SubscribeLinks(string feedUrl, IReadOnlyList<PublicAppLink> appLinks)
     {
         var withoutScheme = feedUrl[(feedUrl.IndexOf("://", StringComparison.Ordinal) + 3)..];
         var escaped = Uri.EscapeDataString(feedUrl);
-        return
+        SubscribeLink[] byFeed =
         [
-            new("RSS feed", feedUrl),
             new("Apple Podcasts", "podcast://" + withoutScheme),
             new("Overcast", "overcast://x-callback-url/add?url=" + escaped),
             new("Pocket Casts", "pktc://subscribe/" + withoutScheme),
             new("AntennaPod", "https://antennapod.org/deeplink/subscribe?url=" + escaped),
+        ];
+        return
+        [
+            .. appLinks.Select(a => new SubscribeLink(a.App, a.Url)),
+            new("RSS feed", feedUrl),
+            .. byFeed.Where(f => !appLinks.Any(a => a.App == f.Name)),
         ];
     }
 }

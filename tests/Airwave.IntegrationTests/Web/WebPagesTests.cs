@@ -53,6 +53,56 @@ public abstract class WebPagesTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task AppLinks_SetOnCreateReplacedAndCleared_ShownFirstOnThePodcastPage()
+    {
+        var owner = await server.SignUpAsync();
+        var created = await owner.Http.PostJsonAsync("/api/v1/podcasts", new
+        {
+            title = "Linked Show",
+            description = "Everywhere.",
+            owner_email = "owner@example.com",
+            language = "en",
+            category = "technology",
+            app_links = new { spotify = " https://open.spotify.com/show/abc ", apple_podcasts = "https://podcasts.apple.com/podcast/id123" },
+        });
+        created.Status.ShouldBe(HttpStatusCode.Created, created.Body?.ToJsonString());
+        var podcastId = created.Body!["id"]!.GetValue<string>();
+        created.Body["app_links"]!["spotify"]!.GetValue<string>().ShouldBe("https://open.spotify.com/show/abc");
+        created.Body["app_links"]!["overcast"].ShouldBeNull();
+        (await owner.Http.PostJsonAsync($"/api/v1/podcasts/{podcastId}/publish", null)).Status.ShouldBe(HttpStatusCode.OK);
+        using var anonymous = server.Client();
+
+        var page = await anonymous.PageAsync($"/podcasts/{podcastId}");
+        page.Document.QuerySelectorAll(".subscribe-links a").Select(a => a.TextContent)
+            .ShouldBe(["Apple Podcasts", "Spotify", "RSS feed", "Overcast", "Pocket Casts", "AntennaPod"]);
+        page.Document.QuerySelector(".subscribe-links a")!.GetAttribute("href").ShouldBe("https://podcasts.apple.com/podcast/id123");
+
+        // Bad input changes nothing and names the field.
+        var bad = await owner.Http.PatchJsonAsync($"/api/v1/podcasts/{podcastId}", new { app_links = new { spotify = "javascript:alert(1)" } });
+        bad.ShouldBeProblem(HttpStatusCode.BadRequest);
+        bad.ErrorsFor("app_links.spotify").ShouldHaveSingleItem().ShouldContain("http");
+        var unknown = await owner.Http.PatchJsonAsync($"/api/v1/podcasts/{podcastId}", new { app_links = new { myspace = "https://myspace.example" } });
+        unknown.ShouldBeProblem(HttpStatusCode.BadRequest);
+        unknown.Body!.ToJsonString().ShouldContain("myspace");
+        (await anonymous.GetJsonAsync($"/api/v1/podcasts/{podcastId}")).Body!["app_links"]!["spotify"]!.GetValue<string>()
+            .ShouldBe("https://open.spotify.com/show/abc");
+
+        // Another creator cannot see the draft's links or change them.
+        var other = await server.SignUpAsync();
+        (await other.Http.PatchJsonAsync($"/api/v1/podcasts/{podcastId}", new { app_links = (object?)null })).Status.ShouldBe(HttpStatusCode.Forbidden);
+
+        // The object is replaced as a whole; null clears it.
+        var replaced = await owner.Http.PatchJsonAsync($"/api/v1/podcasts/{podcastId}", new { app_links = new { youtube_music = "https://music.youtube.com/playlist?list=x" } });
+        replaced.Status.ShouldBe(HttpStatusCode.OK, replaced.Body?.ToJsonString());
+        replaced.Body!["app_links"]!["spotify"].ShouldBeNull();
+        (await anonymous.PageAsync($"/podcasts/{podcastId}")).Document.QuerySelectorAll(".subscribe-links a").Select(a => a.TextContent)
+            .ShouldBe(["YouTube Music", "RSS feed", "Apple Podcasts", "Overcast", "Pocket Casts", "AntennaPod"]);
+        var cleared = await owner.Http.PatchJsonAsync($"/api/v1/podcasts/{podcastId}", new { app_links = (object?)null });
+        cleared.Status.ShouldBe(HttpStatusCode.OK);
+        cleared.Body!["app_links"]!["youtube_music"].ShouldBeNull();
+    }
+
+    [Fact]
     public async Task EpisodePage_ProcessedEpisode_PlayerWithoutPreloadChaptersWaveformAndEpisodeJsonLd()
     {
         var owner = await server.SignUpAsync();
