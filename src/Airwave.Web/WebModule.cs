@@ -14,6 +14,7 @@ public static class WebModule
     {
         services.AddRazorComponents();
         services.AddSingleton<Assets>();
+        services.AddAntiforgery();
         // Ahead of the JSON writer that AddProblemDetails registered, which would otherwise answer browsers too.
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, HtmlNotFoundWriter>());
         return services;
@@ -27,6 +28,7 @@ public static class WebModule
         PodcastPageEndpoint.Map(app);
         EpisodePageEndpoint.Map(app);
         SitemapEndpoints.Map(app);
+        Features.Studio.StudioEndpoints.Map(app);
         return app;
     }
 }

@@ -31,6 +31,9 @@ public sealed class SiteFixture : IAsyncLifetime
 
     public string EpisodeId { get; private set; } = "";
 
+    /// <summary>The show's creator (password <see cref="Api.Password"/>).</summary>
+    public string OwnerEmail { get; private set; } = "";
+
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     public async Task InitializeAsync()
@@ -76,6 +79,7 @@ public sealed class SiteFixture : IAsyncLifetime
     private async Task ArrangeShowAsync()
     {
         var owner = await Server.SignUpAsync(displayName: "Ann Example");
+        OwnerEmail = owner.Email;
         var created = await owner.Http.PostJsonAsync("/api/v1/podcasts", new
         {
             title = "Morning Radio",

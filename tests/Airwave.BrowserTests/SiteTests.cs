@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Airwave.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Airwave.BrowserTests;
@@ -207,6 +208,40 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
             var after = await withScript.Locator(selector).BoundingBoxAsync();
             (after!.Y, after.Height).ShouldBe((before!.Y, before.Height), selector);
         }
+    }
+
+    [Fact]
+    public async Task Studio_SignInForm_CreatorReachesDashboardListenerDoesNot()
+    {
+        var page = await site.NewPageAsync();
+        var errors = CollectErrors(page);
+        await page.GotoAsync("/studio");
+        page.Url.ShouldEndWith("/studio/sign-in");
+
+        await page.GetByLabel("Email address").FillAsync(site.OwnerEmail);
+        await page.GetByLabel("Password").FillAsync("not the password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        (await page.GetByRole(AriaRole.Alert).TextContentAsync()).ShouldBe("The email address or password is incorrect.");
+        await SiteFixture.ScreenshotAsync(page, "studio-sign-in-error");
+
+        await page.GetByLabel("Password").FillAsync(Api.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/studio");
+        (await page.Locator(".studio-table tbody th").AllTextContentsAsync()).ShouldBe(["Morning Radio"]);
+        await SiteFixture.ScreenshotAsync(page, "studio-dashboard");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync(new Uri(site.Server.BaseAddress, "/").ToString());
+        errors.Where(e => !e.Contains("401", StringComparison.Ordinal)).ShouldBeEmpty();
+
+        var listener = await site.Server.SignUpAsync(role: "listener");
+        var listenerPage = await site.NewPageAsync();
+        await listenerPage.GotoAsync("/studio/sign-in");
+        await listenerPage.GetByLabel("Email address").FillAsync(listener.Email);
+        await listenerPage.GetByLabel("Password").FillAsync(listener.Password);
+        await listenerPage.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await listenerPage.WaitForURLAsync("**/studio");
+        (await listenerPage.Locator("h1").TextContentAsync()).ShouldBe("The studio is for creators");
+        (await listenerPage.Locator(".studio-table").CountAsync()).ShouldBe(0);
     }
 
     private static List<string> CollectErrors(IPage page)

@@ -56,6 +56,7 @@ internal static class SitemapEndpoints
             Disallow: /api/
             Disallow: /search
             Disallow: /embed/
+            Disallow: /studio
             Allow: /
 
             Sitemap: {http.Absolute("/sitemap.xml")}
