@@ -153,6 +153,34 @@ public abstract class WebPagesTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task EpisodePages_Viewed_NoMediaRequestInTheDeliveryLogUntilTheAudioIsAskedFor()
+    {
+        var owner = await server.SignUpAsync();
+        var (podcastId, episodeId) = await WebPages.PublicShowAsync(owner);
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+
+        foreach (var path in new[] { $"/episodes/{episodeId}", $"/embed/episodes/{episodeId}", $"/podcasts/{podcastId}", "/" })
+        {
+            (await anonymous.PageAsync(path)).Status.ShouldBe(HttpStatusCode.OK, path);
+        }
+
+        // Then the first real listen. The log is written in order, so once its row is there, any row a page view
+        // had caused would be there too.
+        using var audio = await anonymous.GetAsync(new Uri($"/api/v1/episodes/{episodeId}/audio", UriKind.Relative));
+        audio.StatusCode.ShouldBe(HttpStatusCode.Found);
+        const string Count = "SELECT COUNT(*) FROM delivery_log WHERE episode_id = @id";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await server.CountSqlAsync(Count, new { id = Guid.Parse(episodeId) }) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        (await server.CountSqlAsync(Count, new { id = Guid.Parse(episodeId) })).ShouldBe(1);
+        (await server.CountSqlAsync($"{Count} AND path = @path", new { id = Guid.Parse(episodeId), path = $"/api/v1/episodes/{episodeId}/audio" }))
+            .ShouldBe(1);
+    }
+
+    [Fact]
     public async Task EmbedPage_PublicEpisode_MayBeFramedAndIsNotIndexed()
     {
         var owner = await server.SignUpAsync();
