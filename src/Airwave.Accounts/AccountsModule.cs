@@ -31,6 +31,7 @@ public static class AccountsModule
         services.AddSingleton<TokenPairs>();
         services.AddSingleton<IAccountAdministration, AccountAdministration>();
         services.AddSingleton<IUserDirectory, UserDirectory>();
+        services.AddSingleton<IBrowserSignIn, BrowserSignIn>();
         services.AddSingleton<SessionCleanup>();
         services.AddHostedService(provider => provider.GetRequiredService<SessionCleanup>());
 

@@ -27,6 +27,9 @@ public static class CatalogModule
         services.AddSingleton<EpisodeStore>();
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<IListenableEpisodes, Features.Listening.ListenableEpisodeLookup>();
+        services.AddSingleton<PublicCatalogStore>();
+        services.AddSingleton<IPublicCatalog, Public.PublicCatalog>();
+        services.AddSingleton<IStudioCatalog, Public.StudioCatalog>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImportOptions>>(new RulesValidator<ImportOptions>(o => o.Validate()));
         services.AddHttpClient(ImportDownloads.ClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("Airwave/1.0 (podcast import)"))

@@ -27,6 +27,7 @@ public static class MediaModule
         services.AddSingleton<AssetStore>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<IMediaService, MediaService>();
+        services.AddSingleton<WaveformCache>();
         services.AddSingleton<CoverArt>();
         services.AddSingleton<IJobHandler, MediaProcessingJob>();
         services.AddEventHandler<MediaUploaded, QueueProcessingOnUpload>();

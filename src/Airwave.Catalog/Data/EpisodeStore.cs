@@ -77,7 +77,7 @@ internal sealed record DueAnnouncement
 
 internal sealed class EpisodeStore(Database database)
 {
-    private const string Columns =
+    public const string Columns =
         "id, podcast_id, guid, title, description, season_number, episode_number, episode_type, explicit, published_at, " +
         "duration_ms, file_size_bytes, processed_status, processing_error, media_asset_id, live_asset_id, cover_image_key, created_at, updated_at, " +
         "transcripts, soundbites, persons, chapters_url, media_chapters, announced_at, premium";

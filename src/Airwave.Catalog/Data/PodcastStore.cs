@@ -49,6 +49,9 @@ internal sealed record PodcastRow
     /// <summary>Moves on with every change to what the public feed shows; a stored feed built from an older version is stale.</summary>
     public long FeedVersion { get; init; }
 
+    /// <summary>The show's pages in apps and directories, as JSON (<see cref="Podcasts.AppLinks"/>); null when none.</summary>
+    public string? AppLinks { get; init; }
+
     public bool IsPublicAt(DateTimeOffset now) => PublishedAt <= now;
 
     /// <summary>Where this row sits in a list: own lists sort by creation, public ones by publication.</summary>
@@ -57,10 +60,10 @@ internal sealed record PodcastRow
 
 internal sealed class PodcastStore(Database database)
 {
-    private const string Columns =
+    public const string Columns =
         "id, owner_id, title, description, author, owner_name, owner_email, language, category, subcategory, explicit, " +
         "podcast_type, website_url, copyright, cover_image_key, published_at, created_at, updated_at, normalize_loudness, loudness_target_lufs, " +
-        "new_feed_url, itunes_block, itunes_complete, locked, funding, persons, location, license, txt, update_frequency, podcast_guid, feed_version";
+        "new_feed_url, itunes_block, itunes_complete, locked, funding, persons, location, license, txt, update_frequency, podcast_guid, feed_version, app_links";
 
     public async Task InsertAsync(PodcastRow podcast, CancellationToken cancellationToken)
     {
@@ -76,7 +79,7 @@ internal sealed class PodcastStore(Database database)
             VALUES (@Id, @OwnerId, @Title, @Description, @Author, @OwnerName, @OwnerEmail, @Language, @Category, @Subcategory,
                 @Explicit, @PodcastType, @WebsiteUrl, @Copyright, @CoverImageKey, @PublishedAt, @CreatedAt, @UpdatedAt, @NormalizeLoudness,
                 @LoudnessTargetLufs, @NewFeedUrl, @ItunesBlock, @ItunesComplete, @Locked, @Funding, @Persons, @Location, @License, @Txt,
-                @UpdateFrequency, @PodcastGuid, @FeedVersion)
+                @UpdateFrequency, @PodcastGuid, @FeedVersion, @AppLinks)
             """, podcast, transaction, cancellationToken: cancellationToken));
 
     public async Task<PodcastRow?> FindAsync(Guid id, CancellationToken cancellationToken)
@@ -99,7 +102,7 @@ internal sealed class PodcastStore(Database database)
                 published_at = @PublishedAt, updated_at = @UpdatedAt, normalize_loudness = @NormalizeLoudness,
                 loudness_target_lufs = @LoudnessTargetLufs, new_feed_url = @NewFeedUrl, itunes_block = @ItunesBlock,
                 itunes_complete = @ItunesComplete, locked = @Locked, funding = @Funding, persons = @Persons, location = @Location,
-                license = @License, txt = @Txt, update_frequency = @UpdateFrequency
+                license = @License, txt = @Txt, update_frequency = @UpdateFrequency, app_links = @AppLinks
             WHERE id = @Id
             """, podcast, transaction, cancellationToken: cancellationToken));
 

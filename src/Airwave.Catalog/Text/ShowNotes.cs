@@ -50,6 +50,13 @@ internal static class ShowNotes
         return document.ToHtml(Pipeline).Trim();
     }
 
+    /// <summary>
+    /// The text a reader sees, without markup and on one line, for meta descriptions and structured data (which
+    /// hold plain text; the page escapes it).
+    /// </summary>
+    public static string ToPlainText(string markdown) =>
+        string.Join(' ', Markdown.ToPlainText(markdown, Pipeline).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
     /// <summary>Null when <paramref name="markdown"/> fits <paramref name="maxRenderedBytes"/>, otherwise the reason.</summary>
     public static string? Problem(string markdown, int maxRenderedBytes)
     {

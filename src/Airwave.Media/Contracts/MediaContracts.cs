@@ -115,6 +115,11 @@ public interface IMediaService
     /// </summary>
     Task<CoverResult> StoreCoverAsync(Stream picture, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The waveform peaks of an asset's processed audio (values 0 to 1, up to 1000 of them, see the waveform file),
+    /// for players drawing it; null when the asset has no waveform (not processed yet).
+    /// </summary>
+    Task<IReadOnlyList<double>?> GetWaveformPeaksAsync(Guid assetId, CancellationToken cancellationToken);
 
     /// <summary>Runs the pipeline again on the stored source; false when it is running already or has no source.</summary>
     Task<bool> ReprocessAsync(Guid assetId, MediaDetails tags, CancellationToken cancellationToken);

@@ -11,7 +11,8 @@ namespace Airwave.Media.Features;
 
 /// <summary>The Media module as owning modules see it (<see cref="IMediaService"/>).</summary>
 internal sealed class MediaService(UploadService uploads, AssetStore assets, JobQueue jobs, Database database, CoverArt covers,
-    DirectUploads direct, Microsoft.Extensions.Options.IOptions<MediaOptions> options, TimeProvider clock) : IMediaService
+    DirectUploads direct, IBlobStore blobs, WaveformCache waveforms, Microsoft.Extensions.Options.IOptions<MediaOptions> options,
+    TimeProvider clock) : IMediaService
 {
     public bool SupportsDirectUploads => direct.Store is not null;
 
@@ -83,6 +84,26 @@ internal sealed class MediaService(UploadService uploads, AssetStore assets, Job
         (await assets.RenditionsAsync(assetIds, cancellationToken))
             .Where(a => a.Value is not null)
             .ToDictionary(a => a.Key, a => (IReadOnlyList<MediaRendition>)JsonSerializer.Deserialize<List<MediaRendition>>(a.Value!, MediaJson.Options)!);
+
+    public async Task<IReadOnlyList<double>?> GetWaveformPeaksAsync(Guid assetId, CancellationToken cancellationToken)
+    {
+        var renditions = await GetRenditionsAsync([assetId], cancellationToken);
+        if (renditions.Values.SingleOrDefault()?.FirstOrDefault(r => r.Name == "waveform") is not { } waveform)
+        {
+            return null;
+        }
+
+        if (waveforms.TryGet(waveform.Key, out var cached))
+        {
+            return cached;
+        }
+
+        await using var stream = await blobs.OpenReadAsync(waveform.Key, cancellationToken);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        var peaks = document.RootElement.GetProperty("peaks").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+        waveforms.Add(waveform.Key, peaks);
+        return peaks;
+    }
 
     public async Task<bool> ReprocessAsync(Guid assetId, MediaDetails tags, CancellationToken cancellationToken)
     {

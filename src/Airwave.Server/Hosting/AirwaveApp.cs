@@ -6,6 +6,7 @@ using Airwave.Core.Events;
 using Airwave.Delivery;
 using Airwave.Media;
 using Airwave.Notifications;
+using Airwave.Web;
 using Airwave.Core.Http;
 using Airwave.Core.Time;
 using Microsoft.AspNetCore.DataProtection;
@@ -72,6 +73,7 @@ internal static class AirwaveApp
         services.AddDelivery();
         services.AddCatalog();
         services.AddAnalytics();
+        services.AddWeb();
 
         var app = builder.Build();
         app.UseFeedsFromMemory();
@@ -87,12 +89,12 @@ internal static class AirwaveApp
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapAirwaveOpenApi();
-        app.MapGet("/", () => TypedResults.Redirect("/api-docs")).ExcludeFromDescription();
         app.MapAccountsEndpoints();
         app.MapCatalogEndpoints();
         app.MapMediaEndpoints();
         app.MapDeliveryEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapWebEndpoints();
         return app;
     }
 

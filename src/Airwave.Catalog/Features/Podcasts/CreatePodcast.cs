@@ -31,7 +31,8 @@ internal static class CreatePodcast
         PlaceValue? Location,
         LicenseValue? License,
         IReadOnlyList<TxtRecord>? Txt,
-        UpdateFrequencyValue? UpdateFrequency);
+        UpdateFrequencyValue? UpdateFrequency,
+        AppLinks? AppLinks);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/podcasts", HandleAsync)
@@ -56,6 +57,7 @@ internal static class CreatePodcast
             request.WebsiteUrl, request.Copyright, request.NormalizeLoudness, request.LoudnessTargetLufs), errors);
         var feed = new PodcastFeedFields(request.NewFeedUrl, request.ItunesBlock, request.ItunesComplete, request.Locked, request.Funding,
             request.Persons, request.Location, request.License, request.Txt, request.UpdateFrequency).Validate(errors);
+        var appLinks = (request.AppLinks ?? AppLinks.None).Validate(errors);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -80,6 +82,7 @@ internal static class CreatePodcast
             Copyright = values.Copyright,
             NormalizeLoudness = values.NormalizeLoudness!.Value,
             LoudnessTargetLufs = values.LoudnessTargetLufs,
+            AppLinks = appLinks.Write(),
             CreatedAt = now,
             UpdatedAt = now,
         });

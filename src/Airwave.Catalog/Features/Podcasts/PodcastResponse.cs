@@ -8,6 +8,7 @@ namespace Airwave.Catalog.Features.Podcasts;
 /// <summary>
 /// A podcast as the API returns it. <c>owner_email</c> is shown to the owner and admins only. The feed fields
 /// (<c>new_feed_url</c> to <c>update_frequency</c>) are what the RSS feed carries; lists are empty, not null, when unset.
+/// <c>app_links</c> (the show's pages in apps and directories) is for the web page only; unset links are null.
 /// </summary>
 internal sealed record PodcastResponse(
     Guid Id,
@@ -39,6 +40,7 @@ internal sealed record PodcastResponse(
     LicenseValue? License,
     IReadOnlyList<TxtRecord> Txt,
     UpdateFrequencyValue? UpdateFrequency,
+    AppLinks AppLinks,
     string Status,
     DateTimeOffset? PublishedAt,
     DateTimeOffset CreatedAt,
@@ -77,6 +79,7 @@ internal sealed record PodcastResponse(
             feed.License,
             feed.Txt!,
             feed.UpdateFrequency,
+            AppLinks.Read(row.AppLinks),
             row.IsPublicAt(now) ? "published" : "draft",
             row.PublishedAt,
             row.CreatedAt,

@@ -34,7 +34,8 @@ internal static class UpdatePodcast
         Optional<PlaceValue?> Location,
         Optional<LicenseValue?> License,
         Optional<IReadOnlyList<TxtRecord>?> Txt,
-        Optional<UpdateFrequencyValue?> UpdateFrequency);
+        Optional<UpdateFrequencyValue?> UpdateFrequency,
+        Optional<AppLinks?> AppLinks);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("/podcasts/{podcastId:guid}", HandleAsync)
@@ -83,6 +84,7 @@ internal static class UpdatePodcast
             request.License.Or(current.License),
             request.Txt.Or(current.Txt),
             request.UpdateFrequency.Or(current.UpdateFrequency)).Validate(errors);
+        var appLinks = (request.AppLinks.Or(Catalog.Podcasts.AppLinks.Read(podcast.AppLinks)) ?? Catalog.Podcasts.AppLinks.None).Validate(errors);
         errors.AddIf(request.ItunesBlock is { IsSet: true, Value: null }, "itunes_block", "must be true or false");
         errors.AddIf(request.ItunesComplete is { IsSet: true, Value: null }, "itunes_complete", "must be true or false");
         errors.AddIf(request.Locked is { IsSet: true, Value: null }, "locked", "must be true or false");
@@ -110,12 +112,19 @@ internal static class UpdatePodcast
             Copyright = values.Copyright,
             NormalizeLoudness = values.NormalizeLoudness!.Value,
             LoudnessTargetLufs = values.LoudnessTargetLufs,
+            AppLinks = appLinks.Write(),
             UpdatedAt = now,
         });
 
-        // Loudness settings apply to the next processing, not to the feed.
+        // Loudness settings apply to the next processing, and app links to the web page only, not to the feed.
         var feedChanged = podcast.IsPublicAt(now) &&
-            updated with { NormalizeLoudness = podcast.NormalizeLoudness, LoudnessTargetLufs = podcast.LoudnessTargetLufs, UpdatedAt = podcast.UpdatedAt } != podcast;
+            updated with
+            {
+                NormalizeLoudness = podcast.NormalizeLoudness,
+                LoudnessTargetLufs = podcast.LoudnessTargetLufs,
+                AppLinks = podcast.AppLinks,
+                UpdatedAt = podcast.UpdatedAt,
+            } != podcast;
         await changes.CommitAsync(async (connection, transaction) =>
         {
             await PodcastStore.UpdateAsync(connection, transaction, updated, cancellationToken);

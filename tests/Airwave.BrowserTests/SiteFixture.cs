@@ -1,0 +1,137 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Airwave.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Airwave.BrowserTests;
+
+/// <summary>
+/// The real server (SQLite) with one public show whose episode was uploaded and processed for real (12 s of audio with
+/// two chapters and a cover), and headless Chromium from the Debian package driven by Playwright. Screenshots go to
+/// <see cref="ScreenshotDirectory"/> (bin/…/screenshots), kept as test artifacts.
+/// </summary>
+public sealed class SiteFixture : IAsyncLifetime
+{
+    /// <summary>Debian's Chromium; Playwright's own browser builds cannot be downloaded here and are never installed.</summary>
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--autoplay-policy=no-user-gesture-required", "--mute-audio",
+    ];
+
+    private IPlaywright? _playwright;
+
+    public SqliteServer Server { get; } = new();
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string PodcastId { get; private set; } = "";
+
+    public string EpisodeId { get; private set; } = "";
+
+    /// <summary>The show's creator (password <see cref="Api.Password"/>).</summary>
+    public string OwnerEmail { get; private set; } = "";
+
+    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await Server.InitializeAsync();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+        await ArrangeShowAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await Server.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser context (its own storage), at desktop width unless told otherwise.</summary>
+    public async Task<IPage> NewPageAsync(bool javaScript = true, int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Server.BaseAddress.ToString(),
+            JavaScriptEnabled = javaScript,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        return await context.NewPageAsync();
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    private async Task ArrangeShowAsync()
+    {
+        var owner = await Server.SignUpAsync(displayName: "Ann Example");
+        OwnerEmail = owner.Email;
+        var created = await owner.Http.PostJsonAsync("/api/v1/podcasts", new
+        {
+            title = "Morning Radio",
+            description = "Fresh conversations about **sunrise**, coffee and the people who get up early.",
+            owner_email = "ann@example.com",
+            language = "en",
+            category = "Society & Culture",
+        });
+        created.Status.ShouldBe(HttpStatusCode.Created, created.Body?.ToJsonString());
+        PodcastId = created.Body!["id"]!.GetValue<string>();
+        var cover = await File.ReadAllBytesAsync(await TestMedia.PictureAsync($"browser-cover-{Guid.NewGuid():N}.png", 1400, 1400));
+        using (var content = new ByteArrayContent(cover))
+        {
+            content.Headers.ContentType = new("image/png");
+            using var response = await owner.Http.PutAsync(new Uri($"/api/v1/podcasts/{PodcastId}/cover", UriKind.Relative), content);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
+
+        (await owner.Http.PostJsonAsync($"/api/v1/podcasts/{PodcastId}/publish", null)).Status.ShouldBe(HttpStatusCode.OK);
+        EpisodeId = await new TusTestClient(owner.Http).UploadAsync(PodcastId,
+            await TestMedia.Mp3WithChaptersAsync($"browser-{Guid.NewGuid():N}.mp3", 12));
+        await WaitForReadyAsync(owner);
+        (await owner.Http.PatchJsonAsync($"/api/v1/episodes/{EpisodeId}", new
+        {
+            title = "Coffee at dawn",
+            description = "We compare **pour-over** and espresso.\n\n- Why water temperature matters\n- [Our recipe](https://example.com/recipe)",
+            episode_number = 1,
+        })).Status.ShouldBe(HttpStatusCode.OK);
+        (await owner.Http.PostJsonAsync($"/api/v1/episodes/{EpisodeId}/publish", null)).Status.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private async Task WaitForReadyAsync(TestUser owner)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var status = (await owner.Http.GetJsonAsync($"/api/v1/episodes/{EpisodeId}/processing")).Body!;
+            var state = status["processed_status"]!.GetValue<string>();
+            if (state == "ready")
+            {
+                return;
+            }
+
+            state.ShouldNotBe("failed", status.ToJsonString());
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "processing did not finish: " + status.ToJsonString());
+            await Task.Delay(200);
+        }
+    }
+}
+
+/// <summary>Playback events as the player posted them, read from the requests the browser sent.</summary>
+public static class PlaybackEvents
+{
+    public static JsonObject Parse(IRequest request) => JsonNode.Parse(request.PostData!)!.AsObject();
+}
