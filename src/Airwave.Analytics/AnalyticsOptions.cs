@@ -1,6 +1,7 @@
 using System.Text;
 using Airwave.Analytics.Counting;
 using Airwave.Analytics.Counting.UserAgents;
+using Airwave.Analytics.Geography;
 
 namespace Airwave.Analytics;
 
@@ -45,6 +46,12 @@ public sealed class AnalyticsOptions
     /// <summary>A folder with the OPAWG user-agents-v2 pattern files (bots.json, apps.json, ...), used before the built-in table.</summary>
     public string UserAgentPatternsDirectory { get; set; } = "";
 
+    /// <summary>
+    /// A MaxMind-format City database (.mmdb: MaxMind GeoLite2-City or DB-IP Lite City) for the country, region and city
+    /// of counted downloads. Empty: every place is "unknown". An unreadable or corrupt file stops the start.
+    /// </summary>
+    public string GeoDatabase { get; set; } = "";
+
     /// <summary>The settings the counting engine runs with; the window may be overridden (the CLI's --window).</summary>
     /// <exception cref="AnalyticsSetupException">A setting is invalid; the message names it.</exception>
     internal CountingSettings ToSettings(CountingWindow? window = null)
@@ -78,7 +85,27 @@ public sealed class AnalyticsOptions
             PreloadingPlayerReferers = PreloadingPlayerReferers,
             UserAgents = userAgents,
             Keys = new ListenerKeys(secret, rotation),
+            Geo = OpenGeoDatabase(),
         };
+    }
+
+    /// <summary>The geography database, or null when none is configured.</summary>
+    /// <exception cref="AnalyticsSetupException">The file cannot be read or is not a usable MaxMind DB.</exception>
+    internal MaxMindDatabase? OpenGeoDatabase()
+    {
+        if (GeoDatabase.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return MaxMindDatabase.Open(GeoDatabase);
+        }
+        catch (MaxMindDatabaseException error)
+        {
+            throw new AnalyticsSetupException($"{Section}:GeoDatabase ({GeoDatabase}): {error.Message}", error);
+        }
     }
 
     internal IEnumerable<string> Validate()
