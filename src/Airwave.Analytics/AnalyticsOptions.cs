@@ -52,9 +52,25 @@ public sealed class AnalyticsOptions
     /// </summary>
     public string GeoDatabase { get; set; } = "";
 
+    /// <summary>How often the analytics role looks for new requests and recomputes the days they change.</summary>
+    public TimeSpan CountingInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Count the media origin's own delivery-log rows. Turn off when an edge or CDN serves the media and its logs are
+    /// imported instead: the origin then only sees cache fills (the whole file once, for whoever missed the cache).
+    /// </summary>
+    public bool CountOriginRequests { get; set; } = true;
+
+    /// <summary>
+    /// How long imported requests (with their raw addresses) are kept. Keep it equal to Delivery:LogRetention: a day is
+    /// recomputed only while the requests of the day before it are all still stored.
+    /// </summary>
+    public TimeSpan RequestRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>The settings the counting engine runs with; the window may be overridden (the CLI's --window).</summary>
     /// <exception cref="AnalyticsSetupException">A setting is invalid; the message names it.</exception>
-    internal CountingSettings ToSettings(CountingWindow? window = null)
+    /// <param name="storedSecret">The secret kept in the database, used when <see cref="ListenerSecret"/> is empty.</param>
+    internal CountingSettings ToSettings(CountingWindow? window = null, byte[]? storedSecret = null)
     {
         var errors = Validate().ToList();
         if (errors.Count > 0)
@@ -64,7 +80,7 @@ public sealed class AnalyticsOptions
 
         var configured = CountingSettings.TryParseWindow(Window, out var parsed) ? parsed : CountingWindow.Calendar;
         var rotation = ListenerKeyRotation switch { "week" => KeyRotation.Week, "month" => KeyRotation.Month, _ => KeyRotation.Day };
-        var secret = ListenerSecret.Length == 0 ? ListenerKeys.RandomSecret() : Encoding.UTF8.GetBytes(ListenerSecret);
+        var secret = ListenerSecret.Length > 0 ? Encoding.UTF8.GetBytes(ListenerSecret) : storedSecret ?? ListenerKeys.RandomSecret();
         UserAgentClassifier userAgents;
         try
         {
@@ -133,6 +149,16 @@ public sealed class AnalyticsOptions
         if (MaxEpisodesPerListenerPerDay < 1)
         {
             yield return $"{Section}:MaxEpisodesPerListenerPerDay must be at least 1.";
+        }
+
+        if (CountingInterval < TimeSpan.FromSeconds(1) || CountingInterval > TimeSpan.FromDays(1))
+        {
+            yield return $"{Section}:CountingInterval must be between 00:00:01 and 1.00:00:00.";
+        }
+
+        if (RequestRetention < TimeSpan.FromDays(3) || RequestRetention > TimeSpan.FromDays(90))
+        {
+            yield return $"{Section}:RequestRetention must be between 3.00:00:00 and 90.00:00:00 (a day is recomputed with the days around it).";
         }
 
         foreach (var referer in PreloadingPlayerReferers)

@@ -26,6 +26,7 @@ public static class CatalogModule
         services.AddSingleton<PodcastStore>();
         services.AddSingleton<EpisodeStore>();
         services.AddSingleton<SubscriberStore>();
+        services.AddSingleton<ICatalogDirectory, CatalogDirectory>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImportOptions>>(new RulesValidator<ImportOptions>(o => o.Validate()));
         services.AddHttpClient(ImportDownloads.ClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("Airwave/1.0 (podcast import)"))

@@ -1,4 +1,5 @@
 using Airwave.Accounts;
+using Airwave.Analytics;
 using Airwave.Catalog;
 using Airwave.Core.Data;
 using Airwave.Core.Events;
@@ -70,6 +71,8 @@ internal static class AirwaveApp
         services.AddNotifications();
         services.AddDelivery();
         services.AddCatalog();
+        services.AddAnalytics();
+        services.AddAnalyticsCounting();
 
         var app = builder.Build();
         app.UseFeedsFromMemory();
@@ -90,6 +93,7 @@ internal static class AirwaveApp
         app.MapCatalogEndpoints();
         app.MapMediaEndpoints();
         app.MapDeliveryEndpoints();
+        app.MapAnalyticsEndpoints();
         return app;
     }
 
