@@ -1,6 +1,7 @@
 using Airwave.Analytics.Data;
 using Airwave.Analytics.Downloads;
 using Airwave.Analytics.Features;
+using Airwave.Analytics.Import;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ public static class AnalyticsModule
         services.AddSingleton<AnalyticsStore>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<AnalyticsEngineSettings>();
+        services.AddSingleton<RequestImporter>();
         return services;
     }
 

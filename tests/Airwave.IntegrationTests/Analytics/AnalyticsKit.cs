@@ -16,7 +16,9 @@ namespace Airwave.IntegrationTests.Analytics;
 /// </summary>
 public abstract class AnalyticsServer : ServerFixture
 {
-    private static readonly Lazy<string> GeoDatabase = new(() => GeoTestDatabase.Write(
+    public const string ListenerSecret = "analytics-tests-listener-secret";
+
+    private static readonly Lazy<string> Geo = new(() => GeoTestDatabase.Write(
     [
         new GeoNetwork("203.0.113.0/24", "DE", "Bavaria", "Munich"),
         new GeoNetwork("2001:db8:5::/48", "NZ", "Wellington", "Wellington"),
@@ -24,10 +26,12 @@ public abstract class AnalyticsServer : ServerFixture
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Analytics:ListenerSecret"] = "analytics-tests-listener-secret",
+        ["Analytics:ListenerSecret"] = ListenerSecret,
         ["Analytics:CountingInterval"] = "1.00:00:00",
-        ["Analytics:GeoDatabase"] = GeoDatabase.Value,
+        ["Analytics:GeoDatabase"] = GeoDatabase,
     };
+
+    public static string GeoDatabase => Geo.Value;
 }
 
 public sealed class SqliteAnalyticsServer : AnalyticsServer
