@@ -1,5 +1,7 @@
 using System.Net;
+using Airwave.Analytics.Downloads;
 using Airwave.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Airwave.IntegrationTests.Analytics;
 
@@ -152,6 +154,42 @@ public abstract class DownloadCountingTests(AnalyticsServer server)
         (await owner.SummaryAsync("episodes", episode.EpisodeId, day, day)).Downloads().ShouldBe(4);
         (await server.CountSqlAsync("SELECT count(*) FROM analytics_downloads WHERE episode_id = @Id", new { Id = Guid.Parse(episode.EpisodeId) }))
             .ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Two_processes_counting_the_same_days_at_once_count_each_download_once()
+    {
+        var episode = await server.EpisodeAsync();
+        var day = AnalyticsKit.Today.AddDays(-5);
+        await server.InsertAsync([.. Enumerable.Range(0, 20).Select(i =>
+            AnalyticsKit.Origin(episode.Mp3Path, AnalyticsKit.At(day, i), $"203.0.113.{100 + i}", size: episode.Mp3Size))]);
+        // A second counting service, as a second analytics process would run it: its own gate, the same database.
+        var other = ActivatorUtilities.CreateInstance<DownloadCounting>(server.Services);
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            await other.RunOnceAsync(CancellationToken.None);
+            await server.CountAsync();
+        })));
+
+        (await episode.Owner.Http.SummaryAsync("episodes", episode.EpisodeId, day, day)).Downloads().ShouldBe(20);
+        (await server.CountSqlAsync("SELECT count(*) FROM analytics_downloads WHERE episode_id = @Id", new { Id = Guid.Parse(episode.EpisodeId) }))
+            .ShouldBe(20);
+        other.Dispose();
+    }
+
+    [Fact]
+    public async Task A_day_whose_previous_day_is_past_the_retention_is_final()
+    {
+        var episode = await server.EpisodeAsync();
+        var firstComplete = DownloadCounting.FirstCompleteDay(DateTimeOffset.UtcNow, TimeSpan.FromDays(7)); // 6 days ago
+        await server.InsertAsync(AnalyticsKit.Origin(episode.Mp3Path, AnalyticsKit.At(firstComplete, 12), "203.0.113.150", size: episode.Mp3Size));
+
+        var pass = await server.CountAsync();
+
+        pass.Recomputed.ShouldNotContain(firstComplete); // the day before it is partly deleted already
+        pass.Recomputed.ShouldContain(firstComplete.AddDays(1)); // its neighbour still moves
+        (await episode.Owner.Http.SummaryAsync("episodes", episode.EpisodeId, firstComplete, firstComplete)).Downloads().ShouldBe(0);
     }
 
     [Fact]
