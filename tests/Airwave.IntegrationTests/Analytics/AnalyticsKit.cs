@@ -29,7 +29,11 @@ public abstract class AnalyticsServer : ServerFixture
         ["Analytics:ListenerSecret"] = ListenerSecret,
         ["Analytics:CountingInterval"] = "1.00:00:00",
         ["Analytics:GeoDatabase"] = GeoDatabase,
+        ["Analytics:CountOriginRequests"] = CountOriginRequests ? "true" : "false",
     };
+
+    /// <summary>False for a server whose media go out through an edge whose logs are imported.</summary>
+    protected virtual bool CountOriginRequests => true;
 
     public static string GeoDatabase => Geo.Value;
 }
@@ -42,6 +46,20 @@ public sealed class SqliteAnalyticsServer : AnalyticsServer
 public sealed class PostgresAnalyticsServer : AnalyticsServer
 {
     protected override string Provider => "postgres";
+}
+
+public sealed class SqliteEdgeAnalyticsServer : AnalyticsServer
+{
+    protected override string Provider => "sqlite";
+
+    protected override bool CountOriginRequests => false;
+}
+
+public sealed class PostgresEdgeAnalyticsServer : AnalyticsServer
+{
+    protected override string Provider => "postgres";
+
+    protected override bool CountOriginRequests => false;
 }
 
 /// <summary>An episode with processed audio, and its MP3 as the counting sees it.</summary>
