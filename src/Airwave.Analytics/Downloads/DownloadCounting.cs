@@ -49,17 +49,27 @@ internal sealed partial class DownloadCounting(AnalyticsStore store, ICatalogDir
             var counts = await store.CountRequestsPerDayAsync(settings.CountOriginRequests, firstComplete, today.AddDays(1), cancellationToken);
             var computed = await store.ComputedDaysAsync(firstComplete, today.AddDays(1), cancellationToken);
             var changed = new SortedSet<DateOnly>();
+            var shrunk = new HashSet<DateOnly>();
             for (var day = firstComplete; day <= today; day = day.AddDays(1))
             {
-                if (counts.GetValueOrDefault(day) != computed.GetValueOrDefault(day))
+                var stored = counts.GetValueOrDefault(day);
+                var before = computed.GetValueOrDefault(day);
+                if (stored > before)
                 {
                     changed.Add(day);
+                }
+                else if (stored < before)
+                {
+                    // Requests only ever arrive; fewer means a retention deleted some (Delivery:LogRetention shorter
+                    // than Analytics:RequestRetention). What is left would undercount: the figures stay as they were.
+                    shrunk.Add(day);
+                    LogShrunk(AnalyticsStore.DayText(day), before, stored);
                 }
             }
 
             // The first complete day has no complete day before it: its figures are final, only its neighbour moves.
             var recompute = new SortedSet<DateOnly>(changed.SelectMany(d => new[] { d.AddDays(-1), d, d.AddDays(1) })
-                .Where(d => d > firstComplete && d <= today));
+                .Where(d => d > firstComplete && d <= today && !shrunk.Contains(d)));
             if (recompute.Count > 0)
             {
                 var files = await EpisodeFiles.LoadAsync(catalog, media, cancellationToken);
@@ -154,6 +164,10 @@ internal sealed partial class DownloadCounting(AnalyticsStore store, ICatalogDir
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Analytics: recomputed downloads of {Count} days ({Days})")]
     private partial void LogRecomputed(int count, string days);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Analytics: {Day} has {Now} stored requests, fewer than the {Before} its figures were computed from (a retention deleted some?); its figures are kept")]
+    private partial void LogShrunk(string day, long before, long now);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Analytics counting failed; it runs again in {Interval}")]
     private partial void LogFailed(Exception exception, TimeSpan interval);

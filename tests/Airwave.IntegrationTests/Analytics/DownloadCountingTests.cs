@@ -193,6 +193,24 @@ public abstract class DownloadCountingTests(AnalyticsServer server)
     }
 
     [Fact]
+    public async Task A_day_that_lost_requests_to_a_retention_keeps_its_figures()
+    {
+        var episode = await server.EpisodeAsync();
+        var day = AnalyticsKit.Today.AddDays(-2);
+        var rows = Enumerable.Range(0, 3).Select(i =>
+            AnalyticsKit.Origin(episode.Mp3Path, AnalyticsKit.At(day, 1, i), $"203.0.113.{170 + i}", size: episode.Mp3Size)).ToArray();
+        await server.InsertAsync(rows);
+        await server.CountAsync();
+
+        // A shorter Delivery:LogRetention than Analytics:RequestRetention deleted some of the day's rows.
+        await server.ExecuteSqlAsync("DELETE FROM delivery_log WHERE id = @Id", new { rows[0].Id });
+        var pass = await server.CountAsync();
+
+        pass.Recomputed.ShouldNotContain(day);
+        (await episode.Owner.Http.SummaryAsync("episodes", episode.EpisodeId, day, day)).Downloads().ShouldBe(3);
+    }
+
+    [Fact]
     public async Task A_real_download_through_the_origin_is_counted()
     {
         var episode = await server.EpisodeAsync();
