@@ -37,7 +37,7 @@ public abstract class DownloadReportTests(AnalyticsServer server)
     }
 
     [Fact]
-    public async Task Tokens_need_the_analytics_scope_and_admins_see_every_podcast()
+    public async Task Tokens_need_the_analytics_scope_admins_see_every_podcast_and_cookies_work()
     {
         var episode = await server.EpisodeAsync();
         var path = $"/api/v1/analytics/podcasts/{episode.PodcastId}/summary?{Range(Day, Day)}";
@@ -53,6 +53,14 @@ public abstract class DownloadReportTests(AnalyticsServer server)
         var login = await client.PostJsonAsync("/api/v1/auth/login", new { email, password = Api.Password });
         using var admin = server.WithToken(login.Body!["access_token"]!.GetValue<string>());
         (await admin.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The owner signed in with a cookie (the web studio) has every scope of a session.
+        using var handler = new HttpClientHandler { UseCookies = true };
+        using var browser = new HttpClient(handler) { BaseAddress = server.BaseAddress };
+        (await browser.PostJsonAsync("/api/v1/auth/login?use_cookies=true", new { email = episode.Owner.Email, password = Api.Password }))
+            .Status.ShouldBe(HttpStatusCode.OK);
+        (await browser.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await browser.GetAsync($"/api/v1/analytics/podcasts/{episode.PodcastId}/downloads.csv?{Range(Day, Day)}")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Theory]
