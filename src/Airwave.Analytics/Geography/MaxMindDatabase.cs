@@ -138,7 +138,7 @@ internal sealed class MaxMindDatabase : IGeoLookup
         {
             return new MaxMindDatabase(file);
         }
-        catch (Exception error) when (error is IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException)
+        catch (Exception error) when (error is IndexOutOfRangeException or ArgumentException or OverflowException or InvalidCastException)
         {
             throw new MaxMindDatabaseException("its metadata is truncated or corrupt.");
         }
@@ -172,8 +172,8 @@ internal sealed class MaxMindDatabase : IGeoLookup
             var offset = _dataStart + (node - _nodeCount - DataSeparator);
             return Location(offset);
         }
-        catch (Exception error) when (error is MaxMindDatabaseException or IndexOutOfRangeException or ArgumentOutOfRangeException
-            or InvalidCastException or ArgumentException)
+        catch (Exception error) when (error is MaxMindDatabaseException or IndexOutOfRangeException or ArgumentException
+            or InvalidCastException or OverflowException)
         {
             // A damaged record affects that network only; the address stays unknown rather than failing the counting.
             return GeoLocation.Unknown;
@@ -297,7 +297,8 @@ internal sealed class MaxMindDatabase : IGeoLookup
                     Take(ref offset, size <= 16 ? size : throw Bad("a uint128 is longer than 16 bytes"));
                     return null;
                 case 7: // map
-                    var map = new Dictionary<string, object?>(size, StringComparer.Ordinal);
+                    // Capacity from the file only up to a point: a corrupt size must not allocate gigabytes before failing.
+                    var map = new Dictionary<string, object?>(Math.Min(size, 64), StringComparer.Ordinal);
                     for (var i = 0; i < size; i++)
                     {
                         var key = Decode(ref offset, depth + 1) as string ?? throw Bad("a map key is not a string");
@@ -308,7 +309,7 @@ internal sealed class MaxMindDatabase : IGeoLookup
                 case 8: // int32
                     return size <= 4 ? (int)Unsigned(Take(ref offset, size), 4) : throw Bad("an int32 is longer than 4 bytes");
                 case 11: // array
-                    var list = new List<object?>(size);
+                    var list = new List<object?>(Math.Min(size, 64));
                     for (var i = 0; i < size; i++)
                     {
                         list.Add(Decode(ref offset, depth + 1));

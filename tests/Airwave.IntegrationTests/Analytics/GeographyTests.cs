@@ -135,6 +135,47 @@ public sealed class GeographyTests
     }
 
     [Fact]
+    public void Damaged_records_make_their_addresses_unknown_never_an_exception()
+    {
+        var good = File.ReadAllBytes(GeoTestDatabase.Write(Places));
+        var metadata = good.AsSpan().LastIndexOf("MaxMind.com"u8) - 3;
+        var random = new Random(7);
+        for (var round = 0; round < 200; round++)
+        {
+            // Damage the tree and data (not the metadata, which is checked at start), a few bytes at a time.
+            var damaged = (byte[])good.Clone();
+            for (var i = 0; i < 1 + round % 8; i++)
+            {
+                damaged[random.Next(metadata)] = (byte)random.Next(256);
+            }
+
+            var path = Path.Combine(Path.GetTempPath(), $"airwave-geo-damaged-{Guid.NewGuid():N}.mmdb");
+            File.WriteAllBytes(path, damaged);
+            try
+            {
+                MaxMindDatabase database;
+                try
+                {
+                    database = MaxMindDatabase.Open(path);
+                }
+                catch (MaxMindDatabaseException)
+                {
+                    continue; // damage the start-up check sees (the separator) is a start-up error, as above
+                }
+
+                foreach (var ip in new[] { "203.0.113.77", "198.51.100.200", "192.0.2.1", "2001:db8:1::1", "2001:db8:2:3::9", "8.8.8.8", "::1" })
+                {
+                    Should.NotThrow(() => Lookup(database, ip), $"round {round}, {ip}");
+                }
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    [Fact]
     public void Without_a_database_every_place_is_unknown_and_nothing_fails()
     {
         new AnalyticsOptions().ToSettings().Geo.ShouldBeNull();
