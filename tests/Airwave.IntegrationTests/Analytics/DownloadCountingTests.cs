@@ -211,6 +211,20 @@ public abstract class DownloadCountingTests(AnalyticsServer server)
     }
 
     [Fact]
+    public async Task Without_a_configured_secret_every_process_derives_the_same_identities_from_the_stored_one()
+    {
+        // Two processes (or one before and after a restart) with no Analytics:ListenerSecret.
+        var unset = Microsoft.Extensions.Options.Options.Create(new Airwave.Analytics.AnalyticsOptions());
+        var first = await ActivatorUtilities.CreateInstance<AnalyticsEngineSettings>(server.Services, unset).GetAsync(CancellationToken.None);
+        var second = await ActivatorUtilities.CreateInstance<AnalyticsEngineSettings>(server.Services, unset).GetAsync(CancellationToken.None);
+
+        var digest = new byte[32];
+        var address = (UInt128)0xFFFF_CB00_7105UL; // ::ffff:203.0.113.5
+        first.Keys.Identity(740_000, address, digest).ShouldBe(second.Keys.Identity(740_000, address, digest));
+        (await server.CountSqlAsync("SELECT count(*) FROM analytics_secrets", new { })).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_real_download_through_the_origin_is_counted()
     {
         var episode = await server.EpisodeAsync();
