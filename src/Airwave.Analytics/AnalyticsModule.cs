@@ -1,4 +1,8 @@
 using System.Threading.RateLimiting;
+using Airwave.Analytics.Data;
+using Airwave.Analytics.Downloads;
+using Airwave.Analytics.Features;
+using Airwave.Analytics.Import;
 using Airwave.Analytics.Listens;
 using Airwave.Analytics.Listens.Contracts;
 using Airwave.Analytics.Listens.Features.PlaybackEvents;
@@ -10,9 +14,11 @@ using Microsoft.Extensions.Options;
 namespace Airwave.Analytics;
 
 /// <summary>
-/// Registers the Analytics module. Listens: the playback-events endpoints (anonymous, rate-limited per client
-/// address), the handler that keeps the listen sessions current from the outbox, and <see cref="ListenReport"/> for
-/// the figures.
+/// Registers the Analytics module. Downloads: settings, stores and the reports (<see cref="AddAnalytics"/>,
+/// <see cref="MapAnalyticsEndpoints"/>), and, separately, the counting that turns stored requests into figures
+/// (<see cref="AddAnalyticsCounting"/>), so a role switch can run it in the analytics role only. Listens: the
+/// playback-events endpoints (anonymous, rate-limited per client address), the handler that keeps the listen sessions
+/// current from the outbox, and <see cref="ListenReport"/> for the figures.
 /// </summary>
 public static class AnalyticsModule
 {
@@ -20,6 +26,13 @@ public static class AnalyticsModule
 
     public static IServiceCollection AddAnalytics(this IServiceCollection services)
     {
+        services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AnalyticsOptions>, AnalyticsOptionsValidator>();
+        services.AddSingleton<AnalyticsStore>();
+        services.AddSingleton<ReportStore>();
+        services.AddSingleton<AnalyticsEngineSettings>();
+        services.AddSingleton<RequestImporter>();
+
         services.AddOptions<ListenOptions>().BindConfiguration(ListenOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ListenOptions>>(new RulesValidator<ListenOptions>(o => o.Validate()));
         services.AddSingleton<PlaybackEventIntake>();
@@ -41,11 +54,49 @@ public static class AnalyticsModule
         return services;
     }
 
+    /// <summary>The background counting of downloads into the database (the analytics role's work).</summary>
+    public static IServiceCollection AddAnalyticsCounting(this IServiceCollection services)
+    {
+        services.AddSingleton<DownloadCounting>();
+        services.AddHostedService(provider => provider.GetRequiredService<DownloadCounting>());
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
     {
+        var analytics = app.MapGroup("/api/v1").WithTags("Analytics");
+        DownloadSummaries.Map(analytics);
+        DownloadsCsv.Map(analytics);
         var playback = app.MapGroup("/api/v1").WithTags("Playback");
         RecordPlaybackEvent.Map(playback);
         RecordPlaybackEventBatch.Map(playback);
         return app;
+    }
+}
+
+/// <summary>
+/// Checks the settings at start, as the counting will use them: the plain rules, then building the engine's
+/// settings, which reads the range files, the user-agent patterns and the geography database, so an unreadable or
+/// corrupt file stops the start with the setting named instead of failing later in the background.
+/// </summary>
+internal sealed class AnalyticsOptionsValidator : IValidateOptions<AnalyticsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AnalyticsOptions options)
+    {
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0)
+        {
+            return ValidateOptionsResult.Fail(errors);
+        }
+
+        try
+        {
+            options.ToSettings();
+            return ValidateOptionsResult.Success;
+        }
+        catch (AnalyticsSetupException error)
+        {
+            return ValidateOptionsResult.Fail(error.Message);
+        }
     }
 }

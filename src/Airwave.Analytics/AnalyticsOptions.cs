@@ -1,6 +1,7 @@
 using System.Text;
 using Airwave.Analytics.Counting;
 using Airwave.Analytics.Counting.UserAgents;
+using Airwave.Analytics.Geography;
 
 namespace Airwave.Analytics;
 
@@ -45,9 +46,31 @@ public sealed class AnalyticsOptions
     /// <summary>A folder with the OPAWG user-agents-v2 pattern files (bots.json, apps.json, ...), used before the built-in table.</summary>
     public string UserAgentPatternsDirectory { get; set; } = "";
 
+    /// <summary>
+    /// A MaxMind-format City database (.mmdb: MaxMind GeoLite2-City or DB-IP Lite City) for the country, region and city
+    /// of counted downloads. Empty: every place is "unknown". An unreadable or corrupt file stops the start.
+    /// </summary>
+    public string GeoDatabase { get; set; } = "";
+
+    /// <summary>How often the analytics role looks for new requests and recomputes the days they change.</summary>
+    public TimeSpan CountingInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Count the media origin's own delivery-log rows. Turn off when an edge or CDN serves the media and its logs are
+    /// imported instead: the origin then only sees cache fills (the whole file once, for whoever missed the cache).
+    /// </summary>
+    public bool CountOriginRequests { get; set; } = true;
+
+    /// <summary>
+    /// How long imported requests (with their raw addresses) are kept. Keep it equal to Delivery:LogRetention: a day is
+    /// recomputed only while the requests of the day before it are all still stored.
+    /// </summary>
+    public TimeSpan RequestRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>The settings the counting engine runs with; the window may be overridden (the CLI's --window).</summary>
     /// <exception cref="AnalyticsSetupException">A setting is invalid; the message names it.</exception>
-    internal CountingSettings ToSettings(CountingWindow? window = null)
+    /// <param name="storedSecret">The secret kept in the database, used when <see cref="ListenerSecret"/> is empty.</param>
+    internal CountingSettings ToSettings(CountingWindow? window = null, byte[]? storedSecret = null)
     {
         var errors = Validate().ToList();
         if (errors.Count > 0)
@@ -57,7 +80,7 @@ public sealed class AnalyticsOptions
 
         var configured = CountingSettings.TryParseWindow(Window, out var parsed) ? parsed : CountingWindow.Calendar;
         var rotation = ListenerKeyRotation switch { "week" => KeyRotation.Week, "month" => KeyRotation.Month, _ => KeyRotation.Day };
-        var secret = ListenerSecret.Length == 0 ? ListenerKeys.RandomSecret() : Encoding.UTF8.GetBytes(ListenerSecret);
+        var secret = ListenerSecret.Length > 0 ? Encoding.UTF8.GetBytes(ListenerSecret) : storedSecret ?? ListenerKeys.RandomSecret();
         UserAgentClassifier userAgents;
         try
         {
@@ -78,7 +101,27 @@ public sealed class AnalyticsOptions
             PreloadingPlayerReferers = PreloadingPlayerReferers,
             UserAgents = userAgents,
             Keys = new ListenerKeys(secret, rotation),
+            Geo = OpenGeoDatabase(),
         };
+    }
+
+    /// <summary>The geography database, or null when none is configured.</summary>
+    /// <exception cref="AnalyticsSetupException">The file cannot be read or is not a usable MaxMind DB.</exception>
+    internal MaxMindDatabase? OpenGeoDatabase()
+    {
+        if (GeoDatabase.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return MaxMindDatabase.Open(GeoDatabase);
+        }
+        catch (MaxMindDatabaseException error)
+        {
+            throw new AnalyticsSetupException($"{Section}:GeoDatabase ({GeoDatabase}): {error.Message}", error);
+        }
     }
 
     internal IEnumerable<string> Validate()
@@ -106,6 +149,16 @@ public sealed class AnalyticsOptions
         if (MaxEpisodesPerListenerPerDay < 1)
         {
             yield return $"{Section}:MaxEpisodesPerListenerPerDay must be at least 1.";
+        }
+
+        if (CountingInterval < TimeSpan.FromSeconds(1) || CountingInterval > TimeSpan.FromDays(1))
+        {
+            yield return $"{Section}:CountingInterval must be between 00:00:01 and 1.00:00:00.";
+        }
+
+        if (RequestRetention < TimeSpan.FromDays(3) || RequestRetention > TimeSpan.FromDays(90))
+        {
+            yield return $"{Section}:RequestRetention must be between 3.00:00:00 and 90.00:00:00 (a day is recomputed with the days around it).";
         }
 
         foreach (var referer in PreloadingPlayerReferers)

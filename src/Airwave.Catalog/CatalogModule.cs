@@ -30,6 +30,7 @@ public static class CatalogModule
         services.AddSingleton<PublicCatalogStore>();
         services.AddSingleton<IPublicCatalog, Public.PublicCatalog>();
         services.AddSingleton<IStudioCatalog, Public.StudioCatalog>();
+        services.AddSingleton<ICatalogDirectory, CatalogDirectory>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImportOptions>>(new RulesValidator<ImportOptions>(o => o.Validate()));
         services.AddHttpClient(ImportDownloads.ClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("Airwave/1.0 (podcast import)"))

@@ -1,4 +1,5 @@
 using Airwave.Analytics.Counting.UserAgents;
+using Airwave.Analytics.Geography;
 
 namespace Airwave.Analytics.Counting;
 
@@ -56,6 +57,9 @@ internal sealed record CountingSettings
     public required UserAgentClassifier UserAgents { get; init; }
 
     public required ListenerKeys Keys { get; init; }
+
+    /// <summary>Country, region and city of a listener's address; null: every place is unknown.</summary>
+    public IGeoLookup? Geo { get; init; }
 
     public static string WindowName(CountingWindow window) => window switch
     {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Airwave.Analytics.Counting.UserAgents;
+using Airwave.Analytics.Geography;
 
 namespace Airwave.Analytics.Counting;
 
@@ -28,6 +29,11 @@ internal sealed class DownloadCounter : IRequestSink
     private readonly byte[][] _preloadingReferers;
     private readonly Action<long, string>? _onMalformed;
     private readonly Action<CountedDownload>? _onDownload;
+    private readonly Action<DropReason, DateOnly, long>? _onDrop;
+    private readonly IGeoLookup? _geo;
+
+    /// <summary>The UTC day (days since 0001-01-01) drops of the request being read are dated to.</summary>
+    private long _requestDay;
 
     private readonly PairTable<PairState> _pairs = new();
     private readonly PairTable<ListenerSlot> _listeners = new();
@@ -64,11 +70,16 @@ internal sealed class DownloadCounter : IRequestSink
 
     /// <param name="onMalformed">Told about each malformed request (line number, reason), e.g. to print it.</param>
     /// <param name="onDownload">Given each counted download with its listener identity (HMAC) once its day is final;
-    /// the identities are computed only when this is set.</param>
+    /// the identities (and places) are computed only when this is set.</param>
+    /// <param name="onDrop">Told about dropped requests with the UTC day they are dated to: the request's day for the
+    /// filters, the day the pending bytes started for <see cref="DropReason.BelowThreshold"/>, the downloads' day for
+    /// <see cref="DropReason.ExcessiveVolume"/>. The database stores drops per day from this.</param>
     public DownloadCounter(EpisodeCatalog episodes, CountingSettings settings, Action<long, string>? onMalformed = null,
-        Action<CountedDownload>? onDownload = null)
+        Action<CountedDownload>? onDownload = null, Action<DropReason, DateOnly, long>? onDrop = null)
     {
         _onDownload = onDownload;
+        _onDrop = onDrop;
+        _geo = settings.Geo;
         _episodes = episodes;
         _settings = settings;
         _userAgents = settings.UserAgents;
@@ -88,6 +99,11 @@ internal sealed class DownloadCounter : IRequestSink
     public void Malformed(long lineNumber, string reason)
     {
         _dropped[(int)DropReason.Malformed]++;
+        if (_onDrop is not null && _requestDay != 0)
+        {
+            ReportDrop(DropReason.Malformed, _requestDay, 1);
+        }
+
         _onMalformed?.Invoke(lineNumber, reason);
     }
 
@@ -119,6 +135,7 @@ internal sealed class DownloadCounter : IRequestSink
         }
 
         var time = request.Time;
+        _requestDay = time / Day;
         if (time > _watermark)
         {
             _watermark = time;
@@ -281,7 +298,7 @@ internal sealed class DownloadCounter : IRequestSink
         if (pair.PendingRequests > 0 && time >= pair.PendingStart + Day)
         {
             // Pending bytes wait 24 hours (across midnight) for the rest of the threshold, then they no longer count.
-            Drop(DropReason.BelowThreshold, pair.PendingRequests);
+            Drop(DropReason.BelowThreshold, pair.PendingRequests, pair.PendingStart / Day);
             pair.ResetPending();
         }
 
@@ -330,10 +347,11 @@ internal sealed class DownloadCounter : IRequestSink
                 // tells listeners apart. The address is at hand only now, while its request is being read.
                 listener.Identity = _keys.Identity(period, listenerAddress, userAgentDigest);
                 listener.IdentityPeriod = period;
+                listener.Place = _geo?.Lookup(listenerAddress) ?? GeoLocation.Unknown;
             }
 
             bucket = _freeBuckets.Count > 0 ? _freeBuckets.Pop() : new DayBucket();
-            bucket.Start(day, period, listener.Identity);
+            bucket.Start(day, period, listener.Identity, listener.Place);
             listener.AddBucket(bucket);
             if (!_dayClosings.TryGetValue(day, out var closing))
             {
@@ -401,7 +419,7 @@ internal sealed class DownloadCounter : IRequestSink
 
                 if (pair.PendingRequests > 0 && (horizon == long.MaxValue || pair.PendingStart + Day <= horizon))
                 {
-                    Drop(DropReason.BelowThreshold, pair.PendingRequests);
+                    Drop(DropReason.BelowThreshold, pair.PendingRequests, pair.PendingStart / Day);
                     pair.ResetPending();
                 }
 
@@ -501,7 +519,7 @@ internal sealed class DownloadCounter : IRequestSink
     {
         if (!listener.Safe && bucket.DistinctEpisodes > _settings.MaxEpisodesPerListenerPerDay)
         {
-            Drop(DropReason.ExcessiveVolume, bucket.Requests);
+            Drop(DropReason.ExcessiveVolume, bucket.Requests, bucket.Day);
             return;
         }
 
@@ -514,7 +532,7 @@ internal sealed class DownloadCounter : IRequestSink
             Increment(_byOs, download.Attributes.OsId);
             _onDownload?.Invoke(new CountedDownload(_episodes.Episodes[download.Episode].Id, DateOnly.FromDateTime(UtcTime.ToDateTime(bucket.Day * Day)),
                 bucket.Identity, _userAgents.Names[download.Attributes.NameId], _userAgents.DeviceCategories[download.Attributes.DeviceId],
-                _userAgents.OperatingSystemNames[download.Attributes.OsId]));
+                _userAgents.OperatingSystemNames[download.Attributes.OsId], bucket.Place));
         }
 
         if (_keys.Rotation == KeyRotation.Day)
@@ -562,8 +580,29 @@ internal sealed class DownloadCounter : IRequestSink
         public Listener? Listener;
     }
 
+    /// <summary>Drops the request being read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Drop(DropReason reason, long requests = 1) => _dropped[(int)reason] += requests;
+    private void Drop(DropReason reason)
+    {
+        _dropped[(int)reason]++;
+        if (_onDrop is not null)
+        {
+            ReportDrop(reason, _requestDay, 1);
+        }
+    }
+
+    /// <summary>Drops requests dated to <paramref name="day"/> (days since 0001-01-01).</summary>
+    private void Drop(DropReason reason, long requests, long day)
+    {
+        _dropped[(int)reason] += requests;
+        if (_onDrop is not null)
+        {
+            ReportDrop(reason, day, requests);
+        }
+    }
+
+    private void ReportDrop(DropReason reason, long day, long requests) =>
+        _onDrop!(reason, DateOnly.FromDayNumber((int)day), requests);
 
     /// <summary><c>Range: bytes=0-1</c>: players ask for two bytes to learn the file's size; it is never a listen.</summary>
     private static bool IsProbe(ReadOnlySpan<byte> range)
@@ -657,6 +696,9 @@ internal sealed class DownloadCounter : IRequestSink
         public int IdentityPeriod;
         public UInt128 Identity;
 
+        /// <summary>Where the listener was when the identity was computed: looked up once per listener and key period.</summary>
+        public GeoLocation Place = GeoLocation.Unknown;
+
         public bool HasBuckets => _buckets is not null;
 
         public void Start(UInt128 fingerprint)
@@ -666,6 +708,7 @@ internal sealed class DownloadCounter : IRequestSink
             Safe = false;
             IdentityPeriod = -1;
             Identity = default;
+            Place = GeoLocation.Unknown;
             _buckets = null;
         }
 
@@ -727,6 +770,8 @@ internal sealed class DownloadCounter : IRequestSink
 
         public UInt128 Identity { get; private set; }
 
+        public GeoLocation Place { get; private set; } = GeoLocation.Unknown;
+
         /// <summary>Requests that made up the downloads (what the volume rule drops).</summary>
         public long Requests { get; private set; }
 
@@ -734,9 +779,9 @@ internal sealed class DownloadCounter : IRequestSink
 
         public ReadOnlySpan<PendingDownload> Downloads => _downloads.AsSpan(0, _count);
 
-        public void Start(int day, int period, UInt128 identity)
+        public void Start(int day, int period, UInt128 identity, GeoLocation place)
         {
-            (Day, Period, Identity, Requests, DistinctEpisodes, _count, Next) = (day, period, identity, 0, 0, 0, null);
+            (Day, Period, Identity, Place, Requests, DistinctEpisodes, _count, Next) = (day, period, identity, place, 0, 0, 0, null);
         }
 
         public void CountEpisodeListeners(long[] episodeListeners)
@@ -779,9 +824,10 @@ internal sealed class DownloadCounter : IRequestSink
 
 /// <summary>
 /// A counted download, final (its day passed the volume rule). <paramref name="Listener"/> is the listener identity:
-/// HMAC-SHA256 under the key of the day's key period, never the address.
+/// HMAC-SHA256 under the key of the day's key period, never the address. <paramref name="Place"/> comes from the
+/// geography database (Analytics:GeoDatabase), unknown without one.
 /// </summary>
-public sealed record CountedDownload(string EpisodeId, DateOnly Day, UInt128 Listener, string App, string Device, string Os);
+public sealed record CountedDownload(string EpisodeId, DateOnly Day, UInt128 Listener, string App, string Device, string Os, GeoLocation Place);
 
 /// <summary>One episode's result.</summary>
 public sealed record EpisodeCount(string Id, long Downloads, long Listeners);

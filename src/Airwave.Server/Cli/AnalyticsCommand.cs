@@ -3,7 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Airwave.Analytics;
 using Airwave.Analytics.Counting;
+using Airwave.Analytics.Downloads;
+using Airwave.Analytics.Import;
 using Airwave.Server.Hosting;
+using Spectre.Console;
 
 namespace Airwave.Server.Cli;
 
@@ -13,6 +16,11 @@ namespace Airwave.Server.Cli;
 /// come from the Analytics configuration section, as the server's would. A malformed log line is reported on stderr
 /// with its line number, skipped and counted as dropped "malformed"; a bad EPISODES.json or setting stops the run.
 /// Exit codes: 0 done, 1 unusable episodes file, log or settings, 2 usage error.
+/// <para>
+/// <c>airwave analytics import --format nginx|cloudfront|jsonl FILE...</c>: stores the media requests of log files
+/// for the counting (ADR 0013), then runs a counting pass so the reports show them. Importing a file again changes
+/// nothing; malformed lines are reported, counted and skipped.
+/// </para>
 /// </summary>
 internal static class AnalyticsCommand
 {
@@ -25,7 +33,93 @@ internal static class AnalyticsCommand
     {
         var analytics = new Command("analytics", "Audience analytics: count IAB downloads from logs");
         analytics.Subcommands.Add(CountCommand());
+        analytics.Subcommands.Add(ImportCommand());
         return analytics;
+    }
+
+    private static Command ImportCommand()
+    {
+        var files = new Argument<FileInfo[]>("files") { Description = "Log files to import", Arity = ArgumentArity.OneOrMore }.AcceptExistingOnly();
+        var format = new Option<string>("--format")
+        {
+            Description = "nginx (the edge's JSON access log, deploy/nginx), cloudfront (standard logs) or jsonl (the request format of analytics count)",
+            Required = true,
+        }.AcceptOnlyFromAmong([.. RequestImporter.Formats]);
+        var noCount = new Option<bool>("--no-count") { Description = "Only store the requests; a running server's counting picks them up" };
+        var dataDir = CommonOptions.DataDir();
+        var command = new Command("import", "Import request logs (nginx edge, CloudFront, JSONL) into the download counting") { files, format, noCount, dataDir };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            WebApplication app;
+            try
+            {
+                app = AirwaveApp.Build(CommonOptions.Overrides(parse, dataDir));
+            }
+            catch (Microsoft.Extensions.Options.OptionsValidationException error)
+            {
+                await Console.Error.WriteLineAsync($"Invalid setting: {error.Message}");
+                return Failed;
+            }
+
+            await using (app)
+            {
+                await AirwaveApp.MigrateIfConfiguredAsync(app, cancellationToken);
+                var importer = app.Services.GetRequiredService<RequestImporter>();
+                var reports = await ImportWithProgressAsync(importer, parse.GetValue(files)!, parse.GetValue(format)!, cancellationToken);
+                foreach (var report in reports)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{report.File}: {report.Lines} lines, {report.Imported} requests imported, {report.AlreadyStored} already imported, ")
+                        + string.Create(CultureInfo.InvariantCulture,
+                            $"{report.NotMedia} not media, {report.TooOld} too old to count, {report.Malformed} malformed"));
+                }
+
+                if (!parse.GetValue(noCount))
+                {
+                    var pass = await app.Services.GetRequiredService<DownloadCounting>().RunOnceAsync(cancellationToken);
+                    Console.WriteLine(pass.Recomputed.Count == 0
+                        ? "Counting: no day changed."
+                        : $"Counting: recomputed {pass.Recomputed.Count} days ({pass.Recomputed[0]:yyyy-MM-dd} to {pass.Recomputed[^1]:yyyy-MM-dd}).");
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>A progress bar per file on a terminal; on anything else, just the reports at the end.</summary>
+    private static async Task<List<ImportFileReport>> ImportWithProgressAsync(RequestImporter importer, FileInfo[] files, string format,
+        CancellationToken cancellationToken)
+    {
+        var reports = new List<ImportFileReport>();
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var interactive = !Console.IsErrorRedirected && terminal.Profile.Capabilities.Interactive && terminal.Profile.Capabilities.Ansi;
+        async Task ImportAllAsync(Func<FileInfo, Action<long>?> progress)
+        {
+            foreach (var file in files)
+            {
+                var malformed = new MalformedReport(file.Name);
+                reports.Add(await importer.ImportAsync(file.FullName, format, malformed.Report, progress(file), cancellationToken));
+                malformed.Finish();
+            }
+        }
+
+        if (!interactive)
+        {
+            await ImportAllAsync(_ => null);
+            return reports;
+        }
+
+        await terminal.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(context => ImportAllAsync(file =>
+            {
+                var task = context.AddTask(file.Name, maxValue: Math.Max(1, file.Length));
+                return bytes => task.Value = bytes;
+            }));
+        return reports;
     }
 
     private static Command CountCommand()

@@ -73,6 +73,7 @@ internal static class AirwaveApp
         services.AddDelivery();
         services.AddCatalog();
         services.AddAnalytics();
+        services.AddAnalyticsCounting();
         services.AddWeb();
 
         var app = builder.Build();
