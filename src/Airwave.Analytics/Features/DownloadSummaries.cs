@@ -1,17 +1,19 @@
 using Airwave.Analytics.Data;
+using Airwave.Analytics.Listens;
 using Airwave.Catalog.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Airwave.Analytics.Features;
 
 /// <summary>
-/// A podcast's downloads over a range. Listens (plays, listened hours, completion) are a separate metric from
-/// playback events and will sit beside <see cref="Downloads"/> as their own object; they are never mixed in here.
+/// A podcast's audience over a range: downloads (counted from requests) and listens (plays, listened time and
+/// completion from playback events) side by side as separate objects; the two are different metrics, never mixed.
 /// </summary>
-internal sealed record PodcastSummaryResponse(Guid PodcastId, DateOnly From, DateOnly To, CountingWindowResponse Window, PodcastDownloads Downloads);
+internal sealed record PodcastSummaryResponse(Guid PodcastId, DateOnly From, DateOnly To, CountingWindowResponse Window, PodcastDownloads Downloads,
+    ListenReportResult Listens);
 
 internal sealed record EpisodeSummaryResponse(Guid EpisodeId, Guid PodcastId, DateOnly From, DateOnly To, CountingWindowResponse Window,
-    EpisodeDownloads Downloads);
+    EpisodeDownloads Downloads, ListenReportResult Listens);
 
 /// <param name="PerDay">Every day of the range, days without downloads as 0.</param>
 /// <param name="TopEpisodes">The podcast's episodes with downloads in the range, most first (at most 10).</param>
@@ -24,7 +26,7 @@ internal sealed record EpisodeDownloads(long Total, long UniqueListeners, IReadO
 /// <summary>
 /// <c>GET /api/v1/analytics/podcasts/{podcastId}/summary?from&amp;to</c> and <c>GET /api/v1/analytics/episodes/{episodeId}/summary</c>:
 /// counted downloads (docs/analytics-methodology.md) per day, episode, country, app and device, with the counting
-/// window disclosed. The owner and admins only, with the analytics scope (a session has it; an API token must be
+/// window disclosed, and the listen figures of the same range. The owner and admins only, with the analytics scope (a session has it; an API token must be
 /// given it); anyone else gets 404.
 /// </summary>
 internal static class DownloadSummaries
@@ -36,16 +38,16 @@ internal static class DownloadSummaries
         api.MapGet("/analytics/podcasts/{podcastId:guid}/summary", PodcastAsync)
             .RequireAuthorization(Policies.Analytics)
             .WithName("GetPodcastAnalyticsSummary")
-            .WithSummary("A podcast's downloads over a date range");
+            .WithSummary("A podcast's downloads and listens over a date range");
         api.MapGet("/analytics/episodes/{episodeId:guid}/summary", EpisodeAsync)
             .RequireAuthorization(Policies.Analytics)
             .WithName("GetEpisodeAnalyticsSummary")
-            .WithSummary("An episode's downloads over a date range");
+            .WithSummary("An episode's downloads and listens over a date range");
     }
 
     private static async Task<Results<Ok<PodcastSummaryResponse>, ValidationProblem, ProblemHttpResult>> PodcastAsync(
         Guid podcastId, string? from, string? to, ClaimsPrincipal user, ICatalogDirectory catalog, ReportStore reports,
-        IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
+        ListenReport listens, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var (start, end) = ReportRequest.ParseRange(from, to, errors);
@@ -69,12 +71,13 @@ internal static class DownloadSummaries
             [.. episodes.Select(e => new TopEpisode(e.EpisodeId, titles.GetValueOrDefault(e.EpisodeId), e.Downloads, e.Listeners))],
             await ByAsync(reports, "country", ReportScope.Podcast, podcastId, start, end, cancellationToken),
             await ByAsync(reports, "app", ReportScope.Podcast, podcastId, start, end, cancellationToken),
-            await ByAsync(reports, "device", ReportScope.Podcast, podcastId, start, end, cancellationToken))));
+            await ByAsync(reports, "device", ReportScope.Podcast, podcastId, start, end, cancellationToken)),
+            await listens.ForPodcastAsync(podcastId, start, end, cancellationToken)));
     }
 
     private static async Task<Results<Ok<EpisodeSummaryResponse>, ValidationProblem, ProblemHttpResult>> EpisodeAsync(
         Guid episodeId, string? from, string? to, ClaimsPrincipal user, ICatalogDirectory catalog, ReportStore reports,
-        IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
+        ListenReport listens, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var (start, end) = ReportRequest.ParseRange(from, to, errors);
@@ -94,7 +97,8 @@ internal static class DownloadSummaries
             new EpisodeDownloads(totals.Downloads, totals.Listeners, EveryDay(start, end, perDay),
                 await ByAsync(reports, "country", ReportScope.Episode, episodeId, start, end, cancellationToken),
                 await ByAsync(reports, "app", ReportScope.Episode, episodeId, start, end, cancellationToken),
-                await ByAsync(reports, "device", ReportScope.Episode, episodeId, start, end, cancellationToken))));
+                await ByAsync(reports, "device", ReportScope.Episode, episodeId, start, end, cancellationToken)),
+            await listens.ForEpisodeAsync(episodeId, start, end, cancellationToken)));
     }
 
     private static List<DayDownloads> EveryDay(DateOnly from, DateOnly to, IReadOnlyList<DayEpisodeCount> rows)

@@ -263,6 +263,14 @@ public abstract class PlaybackEventTests(ServerFixture server)
         podcast.Plays.ShouldBe(6);
         podcast.UniqueListeners.ShouldBe(3);
         podcast.EngagedListeners.ShouldBe(3);
+
+        // The owner's reports carry the same figures as their own object; plays never become downloads.
+        var summary = await owner.Http.SummaryAsync("podcasts", podcastId.ToString(), day, day);
+        summary["listens"]!["totals"]!["plays"]!.GetValue<long>().ShouldBe(6);
+        summary["listens"]!["days"]!.AsArray().Single()!["plays"]!.GetValue<long>().ShouldBe(6);
+        summary.Downloads().ShouldBe(0);
+        var episodeSummary = await owner.Http.SummaryAsync("episodes", episodeId.ToString(), day, day);
+        episodeSummary["listens"]!["totals"]!["unique_listeners"]!.GetValue<long>().ShouldBe(3);
     }
 
     [Fact]

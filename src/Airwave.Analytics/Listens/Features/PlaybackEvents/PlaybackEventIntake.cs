@@ -4,8 +4,6 @@ using Airwave.Analytics.Listens.Data;
 using Airwave.Catalog.Contracts;
 using Airwave.Core.Data;
 using Airwave.Core.Events;
-using Airwave.Core.Identity;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Airwave.Analytics.Listens.Features.PlaybackEvents;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Airwave.Analytics.Listens.Features.PlaybackEvents;
 
 /// <summary>
