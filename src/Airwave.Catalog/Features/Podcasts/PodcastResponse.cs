@@ -1,4 +1,5 @@
 using Airwave.Catalog.Data;
+using Airwave.Catalog.Features.Takedowns;
 using Airwave.Catalog.Feeds;
 using Airwave.Catalog.Podcasts;
 using Airwave.Catalog.Text;
@@ -8,6 +9,8 @@ namespace Airwave.Catalog.Features.Podcasts;
 /// <summary>
 /// A podcast as the API returns it. <c>owner_email</c> is shown to the owner and admins only. The feed fields
 /// (<c>new_feed_url</c> to <c>update_frequency</c>) are what the RSS feed carries; lists are empty, not null, when unset.
+/// <c>status</c> is draft, published or taken_down; a taken-down show (only its owner and admins see it) carries
+/// <c>takedown</c>: when, which kind, and the admin's reason.
 /// </summary>
 internal sealed record PodcastResponse(
     Guid Id,
@@ -42,7 +45,8 @@ internal sealed record PodcastResponse(
     string Status,
     DateTimeOffset? PublishedAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    TakedownNotice? Takedown)
 {
     public static PodcastResponse From(PodcastRow row, bool forManager, PublicUrls urls, HttpRequest request, DateTimeOffset now)
     {
@@ -77,9 +81,10 @@ internal sealed record PodcastResponse(
             feed.License,
             feed.Txt!,
             feed.UpdateFrequency,
-            row.IsPublicAt(now) ? "published" : "draft",
+            row.TakenDownAt is not null ? "taken_down" : row.IsPublicAt(now) ? "published" : "draft",
             row.PublishedAt,
             row.CreatedAt,
-            row.UpdatedAt);
+            row.UpdatedAt,
+            TakedownNotice.Of(row.TakenDownAt, row.TakedownKind, row.TakedownReason));
     }
 }
