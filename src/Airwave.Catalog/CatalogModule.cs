@@ -29,6 +29,7 @@ public static class CatalogModule
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<TakedownStore>();
         services.AddSingleton<IWithheldMedia, Features.Takedowns.WithheldMediaLookup>();
+        services.AddSingleton<IContentModeration, Features.Takedowns.ContentModeration>();
         services.AddSingleton<IListenableEpisodes, Features.Listening.ListenableEpisodeLookup>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImportOptions>>(new RulesValidator<ImportOptions>(o => o.Validate()));
