@@ -264,7 +264,67 @@ public abstract class AdministrationTests(ServerFixture server)
         (await admin.GetJsonAsync("/api/v1/admin/users?search=%25_%25")).Body!["items"]!.AsArray().ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Takedown_ConcurrentAdmins_OneWinsOnceAndItSurvivesARestart()
+    {
+        var admins = new[] { await AdminAsync(), await AdminAsync(), await AdminAsync() };
+        var owner = await server.SignUpAsync();
+        var podcastId = await PublishedPodcastAsync(owner, "Contested");
+        var episodeId = (await owner.CreateEpisodeAsync(podcastId))["id"]!.GetValue<string>();
+
+        var answers = await Task.WhenAll(admins.Select(a =>
+            a.PostJsonAsync($"/api/v1/admin/episodes/{episodeId}/takedown", new { reason = "Same notice", kind = "dmca" })));
+        answers.Count(r => r.Status == HttpStatusCode.OK).ShouldBe(1);
+        answers.Count(r => r.Status == HttpStatusCode.Conflict).ShouldBe(2);
+        (await server.CountSqlAsync("SELECT COUNT(*) FROM takedowns WHERE subject_id = @id", new { id = Guid.Parse(episodeId) })).ShouldBe(1);
+
+        await server.RestartAsync();
+        using var ownerAfter = server.WithToken(owner.AccessToken);
+        var seen = (await ownerAfter.GetJsonAsync($"/api/v1/episodes/{episodeId}")).Body!;
+        seen["status"]!.GetValue<string>().ShouldBe("taken_down");
+        (await ownerAfter.PostJsonAsync($"/api/v1/episodes/{episodeId}/publish", null)).ShouldBeProblem(HttpStatusCode.Conflict);
+
+        using var admin = server.WithToken(AdminToken);
+        var restores = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+            admin.PostJsonAsync($"/api/v1/admin/episodes/{episodeId}/restore", new { reason = "Withdrawn" })));
+        restores.Count(r => r.Status == HttpStatusCode.OK).ShouldBe(1);
+        (await server.CountSqlAsync("SELECT COUNT(*) FROM takedowns WHERE subject_id = @id", new { id = Guid.Parse(episodeId) })).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Takedown_OwnerReplacesTheAudio_NewFilesAreWithheldToo()
+    {
+        var admin = await AdminAsync();
+        var owner = await server.SignUpAsync();
+        var podcastId = await PublishedPodcastAsync(owner, "Replaced");
+        var episodeId = await ProcessedEpisodeAsync(owner, podcastId);
+        (await admin.PostJsonAsync($"/api/v1/admin/episodes/{episodeId}/takedown", new { reason = "Uncleared music", kind = "dmca" }))
+            .Status.ShouldBe(HttpStatusCode.OK);
+        var withheld = await server.CountSqlAsync("SELECT COUNT(*) FROM withheld_media WHERE subject_id = @id", new { id = Guid.Parse(episodeId) });
+        withheld.ShouldBeGreaterThanOrEqualTo(2);
+
+        // The owner uploads a cleaned version: it is processed and goes live, and its files are withheld as well.
+        var bytes = await File.ReadAllBytesAsync(await TestMedia.AudioAsync($"replacement-{Guid.NewGuid():N}.wav", 3, 1));
+        var tus = new TusTestClient(owner.Http);
+        using var created = await tus.CreateAsync(podcastId, bytes.Length, TusTestClient.Metadata(("episodeId", episodeId), ("filename", "clean.wav")));
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        using var patched = await tus.PatchAsync(created.Headers.Location!, 0, bytes);
+        patched.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var now = withheld;
+        while (now <= withheld && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+            now = await server.CountSqlAsync("SELECT COUNT(*) FROM withheld_media WHERE subject_id = @id", new { id = Guid.Parse(episodeId) });
+        }
+
+        now.ShouldBe(withheld * 2);
+        (await server.Client().GetJsonAsync($"/api/v1/episodes/{episodeId}/audio")).ShouldBeProblem(HttpStatusCode.Gone);
+    }
+
     private Guid AdminId { get; set; }
+
+    private string AdminToken { get; set; } = "";
 
     /// <summary>A new admin account (made as the CLI makes them), signed in; its id is kept in <see cref="AdminId"/>.</summary>
     private async Task<HttpClient> AdminAsync()
@@ -276,7 +336,8 @@ public abstract class AdministrationTests(ServerFixture server)
         AdminId = result.UserId!.Value;
         using var client = server.Client();
         var login = await client.PostJsonAsync("/api/v1/auth/login", new { email, password = Api.Password });
-        return server.WithToken(login.Body!["access_token"]!.GetValue<string>());
+        AdminToken = login.Body!["access_token"]!.GetValue<string>();
+        return server.WithToken(AdminToken);
     }
 
     /// <summary>A client holding a browser cookie session of <paramref name="email"/>.</summary>
