@@ -147,6 +147,7 @@ public abstract class AdministrationTests(ServerFixture server)
     {
         var admin = await AdminAsync();
         var user = await server.SignUpAsync(displayName: "Soon Disabled");
+        var podcastId = await PublishedPodcastAsync(user, "Still On Air");
         var token = (await user.Http.PostJsonAsync("/api/v1/users/me/tokens", new { name = "ci", scopes = new[] { "read" } })).Body!["token"]!.GetValue<string>();
         using var withToken = server.WithToken(token);
         using var cookies = await CookieClientAsync(user.Email);
@@ -165,6 +166,10 @@ public abstract class AdministrationTests(ServerFixture server)
         using var anonymous = server.Client();
         (await anonymous.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = Api.Password })).ShouldBeProblem(HttpStatusCode.Forbidden);
         (await anonymous.PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = user.RefreshToken })).Status.ShouldNotBe(HttpStatusCode.OK);
+
+        // The account's public show keeps being served (ADR 0018): removing content is a takedown.
+        (await anonymous.GetJsonAsync($"/api/v1/podcasts/{podcastId}")).Status.ShouldBe(HttpStatusCode.OK);
+        (await anonymous.GetAsync(new Uri($"/rss/{podcastId}", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         // Twice: conflict, nothing recorded twice. The list shows who, when, why.
         (await admin.PostJsonAsync($"/api/v1/admin/users/{user.Id}/disable", new { reason = "again" })).ShouldBeProblem(HttpStatusCode.Conflict);
