@@ -4,6 +4,7 @@ using Airwave.Accounts.Contracts;
 using Airwave.Accounts.Data;
 using Airwave.Accounts.Features.Users;
 using Airwave.Core.Options;
+using Airwave.Accounts.Features.Admin;
 using Airwave.Accounts.Features.ApiTokens;
 using Airwave.Accounts.Features.SignIn;
 using Microsoft.AspNetCore.Authentication;
@@ -47,7 +48,12 @@ public static class AccountsModule
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Read, p => p.RequireAuthenticatedUser().RequireClaim(AirwaveClaims.Scope, Scopes.Read))
             .AddPolicy(Policies.Write, p => p.RequireAuthenticatedUser().RequireClaim(AirwaveClaims.Scope, Scopes.Write))
-            .AddPolicy(Policies.Analytics, p => p.RequireAuthenticatedUser().RequireClaim(AirwaveClaims.Scope, Scopes.Analytics));
+            .AddPolicy(Policies.Analytics, p => p.RequireAuthenticatedUser().RequireClaim(AirwaveClaims.Scope, Scopes.Analytics))
+            // Administration needs the admin role and the scope the action needs: an admin's read-only token cannot take anything down.
+            .AddPolicy(Policies.AdminRead, p => p.RequireAuthenticatedUser().RequireClaim(AirwaveClaims.Role, Roles.Admin)
+                .RequireClaim(AirwaveClaims.Scope, Scopes.Read))
+            .AddPolicy(Policies.AdminWrite, p => p.RequireAuthenticatedUser().RequireClaim(AirwaveClaims.Role, Roles.Admin)
+                .RequireClaim(AirwaveClaims.Scope, Scopes.Write));
 
         services.AddRateLimiter(o => o.AddPolicy(AuthRateLimit, context =>
         {
@@ -75,6 +81,7 @@ public static class AccountsModule
         Logout.Map(api);
         GetMe.Map(api);
         ApiTokens.Map(api);
+        AdminUsers.Map(app.MapGroup("/api/v1/admin").WithTags("Administration"));
         return app;
     }
 

@@ -10,6 +10,7 @@ using Airwave.Core.Jobs;
 using Airwave.Core.Options;
 using Airwave.Catalog.Feeds;
 using Airwave.Core.Events;
+using Airwave.Delivery.Contracts;
 using Airwave.Media.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,9 @@ public static class CatalogModule
         services.AddSingleton<PodcastStore>();
         services.AddSingleton<EpisodeStore>();
         services.AddSingleton<SubscriberStore>();
+        services.AddSingleton<TakedownStore>();
+        services.AddSingleton<IWithheldMedia, Features.Takedowns.WithheldMediaLookup>();
+        services.AddSingleton<IContentModeration, Features.Takedowns.ContentModeration>();
         services.AddSingleton<IListenableEpisodes, Features.Listening.ListenableEpisodeLookup>();
         services.AddSingleton<PublicCatalogStore>();
         services.AddSingleton<IPublicCatalog, Public.PublicCatalog>();
@@ -102,6 +106,7 @@ public static class CatalogModule
         Features.Feeds.GetPrivateFeed.Map(app);
         Features.Subscribers.Subscribers.Map(app.MapGroup("/api/v1"));
         ImportPodcast.Map(podcasts);
+        Features.Takedowns.Takedowns.Map(app.MapGroup("/api/v1/admin").WithTags("Administration"));
         return app;
     }
 }

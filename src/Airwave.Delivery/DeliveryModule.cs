@@ -5,6 +5,7 @@ using Airwave.Delivery.Features;
 using Airwave.Delivery.Log;
 using Airwave.Delivery.Signing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Airwave.Delivery;
@@ -21,6 +22,8 @@ public static class DeliveryModule
         services.AddSingleton<IValidateOptions<DeliveryOptions>>(new RulesValidator<DeliveryOptions>(o => o.Validate()));
         services.AddSingleton<UrlSigners>();
         services.AddSingleton<IMediaDelivery, MediaRedirects>();
+        // The owning module replaces this (it registers its own, which wins whatever the order).
+        services.TryAddSingleton<IWithheldMedia, NothingWithheld>();
         services.AddSingleton<DeliveryLogStore>();
         services.AddSingleton<DeliveryLogWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryLogWriter>());
@@ -36,5 +39,10 @@ public static class DeliveryModule
     {
         MediaOrigin.Map(app);
         return app;
+    }
+
+    private sealed class NothingWithheld : IWithheldMedia
+    {
+        public Task<bool> IsWithheldAsync(string blobKey, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 }

@@ -9,6 +9,7 @@ root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(MediaCommand.Create());
 root.Subcommands.Add(PodcastsCommand.Create());
 root.Subcommands.Add(AnalyticsCommand.Create());
+root.Subcommands.Add(AdminCommand.Create());
 
 // The server handles Ctrl-C itself (graceful shutdown), and `media process` stops ffmpeg on it, so the parser must
 // not also intercept it.

@@ -49,5 +49,5 @@ internal sealed class CatalogChanges(Database database, EventOutbox outbox, Anno
 
     /// <summary>The episode is in the podcast's public feed: the show is public, the episode out and its media live.</summary>
     public static bool InFeed(PodcastRow podcast, EpisodeRow episode, DateTimeOffset now) =>
-        podcast.IsPublicAt(now) && episode.PublishedAt <= now && episode.LiveAssetId is not null;
+        podcast.IsPublicAt(now) && episode.IsOutAt(now) && episode.LiveAssetId is not null;
 }

@@ -48,6 +48,17 @@ internal sealed record EpisodeRow
     /// <summary>When <c>EpisodeWentLive</c> was raised for the current publication; null while not (yet) announced.</summary>
     public DateTimeOffset? AnnouncedAt { get; init; }
 
+    /// <summary>When an admin took the episode down (ADR 0018); it is then out nowhere until restored.</summary>
+    public DateTimeOffset? TakenDownAt { get; init; }
+    public string? TakedownKind { get; init; }
+    public string? TakedownReason { get; init; }
+
+    /// <summary>
+    /// The one rule for an episode being out (its show aside; SQL twin <see cref="Visibility.OutEpisode"/>): published,
+    /// its time come, not taken down.
+    /// </summary>
+    public bool IsOutAt(DateTimeOffset now) => PublishedAt <= now && TakenDownAt is null;
+
     /// <summary>Lists sort by publication time, drafts by creation time.</summary>
     public Cursor Position => new(PublishedAt ?? CreatedAt, Id);
 }
@@ -82,6 +93,9 @@ internal sealed class EpisodeStore(Database database)
         "duration_ms, file_size_bytes, processed_status, processing_error, media_asset_id, live_asset_id, cover_image_key, created_at, updated_at, " +
         "transcripts, soundbites, persons, chapters_url, media_chapters, announced_at, premium";
 
+    // Read, never written by the creator-facing updates: only a takedown or restore changes them.
+    private const string SelectColumns = Columns + ", taken_down_at, takedown_kind, takedown_reason";
+
     /// <summary>Inserts the episode; false when its guid is already used in this podcast.</summary>
     public async Task<bool> TryInsertAsync(EpisodeRow episode, CancellationToken cancellationToken)
     {
@@ -111,7 +125,7 @@ internal sealed class EpisodeStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<EpisodeRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM episodes WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+            $"SELECT {SelectColumns} FROM episodes WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -135,9 +149,9 @@ internal sealed class EpisodeStore(Database database)
     public static async Task<bool> TryAnnounceAsync(DbConnection connection, DbTransaction transaction, Guid id, DateTimeOffset now,
         CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
-            """
+            $"""
             UPDATE episodes SET announced_at = @now
-            WHERE id = @id AND announced_at IS NULL AND published_at IS NOT NULL AND published_at <= @now AND live_asset_id IS NOT NULL
+            WHERE id = @id AND announced_at IS NULL AND {Visibility.OutEpisode("")} AND live_asset_id IS NOT NULL
             """, new { id, now }, transaction, cancellationToken: cancellationToken)) == 1;
 
     /// <summary>Unpublished or rescheduled: its next going live is announced again.</summary>
@@ -153,10 +167,10 @@ internal sealed class EpisodeStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return [.. await connection.QueryAsync<DueAnnouncement>(new CommandDefinition(
-            """
+            $"""
             SELECT e.id, e.podcast_id, e.published_at FROM episodes e JOIN podcasts p ON p.id = e.podcast_id
-            WHERE e.announced_at IS NULL AND e.published_at IS NOT NULL AND e.published_at <= @now AND e.live_asset_id IS NOT NULL
-              AND p.published_at IS NOT NULL AND p.published_at <= @now
+            WHERE e.announced_at IS NULL AND {Visibility.OutEpisode("e.")} AND e.live_asset_id IS NOT NULL
+              AND {Visibility.PublicPodcast("p.")}
             ORDER BY e.published_at, e.id
             LIMIT @limit
             """, new { now, limit }, cancellationToken: cancellationToken))];
@@ -183,8 +197,8 @@ internal sealed class EpisodeStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         return [.. await connection.QueryAsync<EpisodeRow>(new CommandDefinition(
             $"""
-            SELECT {Columns} FROM episodes
-            WHERE podcast_id = @podcastId AND published_at IS NOT NULL AND published_at <= @now AND live_asset_id IS NOT NULL
+            SELECT {SelectColumns} FROM episodes
+            WHERE podcast_id = @podcastId AND {Visibility.OutEpisode("")} AND live_asset_id IS NOT NULL
             ORDER BY published_at DESC, id DESC
             """, new { podcastId, now }, cancellationToken: cancellationToken))];
     }
@@ -197,9 +211,9 @@ internal sealed class EpisodeStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return [.. await connection.QueryAsync<FeedEntry>(new CommandDefinition(
-            """
+            $"""
             SELECT id, updated_at, published_at, live_asset_id, media_chapters, season_number, episode_number FROM episodes
-            WHERE podcast_id = @podcastId AND published_at IS NOT NULL AND published_at <= @now AND live_asset_id IS NOT NULL AND NOT premium
+            WHERE podcast_id = @podcastId AND {Visibility.OutEpisode("")} AND live_asset_id IS NOT NULL AND NOT premium
             ORDER BY published_at DESC, id DESC
             """, new { podcastId, now }, cancellationToken: cancellationToken))];
     }
@@ -209,7 +223,7 @@ internal sealed class EpisodeStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return [.. await connection.QueryAsync<EpisodeRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM episodes WHERE guid = @guid LIMIT 10", new { guid }, cancellationToken: cancellationToken))];
+            $"SELECT {SelectColumns} FROM episodes WHERE guid = @guid LIMIT 10", new { guid }, cancellationToken: cancellationToken))];
     }
 
     /// <summary>Whole rows of the given episodes (in no particular order).</summary>
@@ -225,7 +239,7 @@ internal sealed class EpisodeStore(Database database)
         foreach (var chunk in ids.Chunk(500))
         {
             rows.AddRange(await connection.QueryAsync<EpisodeRow>(new CommandDefinition(
-                $"SELECT {Columns} FROM episodes WHERE {database.Dialect.AnyOf("id", "ids")}",
+                $"SELECT {SelectColumns} FROM episodes WHERE {database.Dialect.AnyOf("id", "ids")}",
                 new { ids = database.Dialect.IdList(chunk) }, cancellationToken: cancellationToken)));
         }
 
@@ -286,14 +300,23 @@ internal sealed class EpisodeStore(Database database)
         CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var visibility = publishedOnly ? "AND published_at IS NOT NULL AND published_at <= @now AND NOT premium" : "";
+        var visibility = publishedOnly ? $"AND {Visibility.OutEpisode("")} AND NOT premium" : "";
         var position = after is null ? "" : "AND (COALESCE(published_at, created_at), id) < (@SortKey, @Id)";
         return [.. await connection.QueryAsync<EpisodeRow>(new CommandDefinition(
             $"""
-            SELECT {Columns} FROM episodes
+            SELECT {SelectColumns} FROM episodes
             WHERE podcast_id = @podcastId {visibility} {position}
             ORDER BY COALESCE(published_at, created_at) DESC, id DESC
             LIMIT @take
             """, new { podcastId, now, take = limit + 1, after?.SortKey, after?.Id }, cancellationToken: cancellationToken))];
+    }
+
+    /// <summary>Every media asset the podcast's episodes point at (live or newest), for withholding a whole show's files.</summary>
+    public async Task<IReadOnlyList<Guid>> AssetIdsAsync(Guid podcastId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EpisodeRow>(new CommandDefinition(
+            $"SELECT {SelectColumns} FROM episodes WHERE podcast_id = @podcastId", new { podcastId }, cancellationToken: cancellationToken));
+        return [.. rows.SelectMany(r => new[] { r.LiveAssetId, r.MediaAssetId }).OfType<Guid>().Distinct()];
     }
 }

@@ -19,6 +19,9 @@ internal enum FeedEncoding
 internal sealed record StoredFeedState
 {
     public DateTimeOffset? PublishedAt { get; init; }
+
+    /// <summary>Set when the show is taken down: its feed answers 410 Gone.</summary>
+    public DateTimeOffset? TakenDownAt { get; init; }
     public required long FeedVersion { get; init; }
     public long? BuiltVersion { get; init; }
     public int? PageSize { get; init; }
@@ -76,7 +79,7 @@ internal sealed class FeedStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<StoredFeedState>(new CommandDefinition(
             """
-            SELECT p.published_at, p.feed_version, f.feed_version AS built_version, f.page_size, f.page_count, n.etag, n.last_modified
+            SELECT p.published_at, p.taken_down_at, p.feed_version, f.feed_version AS built_version, f.page_size, f.page_count, n.etag, n.last_modified
             FROM podcasts p
             LEFT JOIN stored_feeds f ON f.podcast_id = p.id AND f.base_url = @baseUrl AND f.page = 1
             LEFT JOIN stored_feeds n ON n.podcast_id = p.id AND n.base_url = @baseUrl AND n.page = @page

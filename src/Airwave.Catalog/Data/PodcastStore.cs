@@ -52,7 +52,13 @@ internal sealed record PodcastRow
     /// <summary>The show's pages in apps and directories, as JSON (<see cref="Podcasts.AppLinks"/>); null when none.</summary>
     public string? AppLinks { get; init; }
 
-    public bool IsPublicAt(DateTimeOffset now) => PublishedAt <= now;
+    /// <summary>When an admin took the whole show down (ADR 0018); it is then public nowhere until restored.</summary>
+    public DateTimeOffset? TakenDownAt { get; init; }
+    public string? TakedownKind { get; init; }
+    public string? TakedownReason { get; init; }
+
+    /// <summary>The one rule for a show being public (its SQL twin is <see cref="Visibility.PublicPodcast"/>).</summary>
+    public bool IsPublicAt(DateTimeOffset now) => PublishedAt <= now && TakenDownAt is null;
 
     /// <summary>Where this row sits in a list: own lists sort by creation, public ones by publication.</summary>
     public Cursor Position(bool ownList) => new(ownList ? CreatedAt : PublishedAt ?? CreatedAt, Id);
@@ -64,6 +70,9 @@ internal sealed class PodcastStore(Database database)
         "id, owner_id, title, description, author, owner_name, owner_email, language, category, subcategory, explicit, " +
         "podcast_type, website_url, copyright, cover_image_key, published_at, created_at, updated_at, normalize_loudness, loudness_target_lufs, " +
         "new_feed_url, itunes_block, itunes_complete, locked, funding, persons, location, license, txt, update_frequency, podcast_guid, feed_version, app_links";
+
+    // Read, never written by the creator-facing updates: only a takedown or restore changes them.
+    private const string SelectColumns = Columns + ", taken_down_at, takedown_kind, takedown_reason";
 
     public async Task InsertAsync(PodcastRow podcast, CancellationToken cancellationToken)
     {
@@ -86,7 +95,7 @@ internal sealed class PodcastStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<PodcastRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM podcasts WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+            $"SELECT {SelectColumns} FROM podcasts WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -138,11 +147,11 @@ internal sealed class PodcastStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var (filter, sortColumn) = ownerId is null
-            ? ("published_at IS NOT NULL AND published_at <= @now", "published_at")
+            ? (Visibility.PublicPodcast(""), "published_at")
             : ("owner_id = @ownerId", "created_at");
         var position = after is null ? "" : $"AND ({sortColumn}, id) < (@SortKey, @Id)";
         return [.. await connection.QueryAsync<PodcastRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM podcasts WHERE {filter} {position} ORDER BY {sortColumn} DESC, id DESC LIMIT @take",
+            $"SELECT {SelectColumns} FROM podcasts WHERE {filter} {position} ORDER BY {sortColumn} DESC, id DESC LIMIT @take",
             new { ownerId, now, take = limit + 1, after?.SortKey, after?.Id }, cancellationToken: cancellationToken))];
     }
 }

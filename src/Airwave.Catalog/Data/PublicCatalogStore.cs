@@ -4,13 +4,15 @@ using Dapper;
 namespace Airwave.Catalog.Data;
 
 /// <summary>
-/// Reads for the public web pages: only public podcasts (published, their time come) and their public episodes
-/// (published, their time come, not premium). Pages use numbered pages rather than cursors, as people and search
+/// Reads for the public web pages: only public podcasts and their public, non-premium episodes (what is public is
+/// <see cref="Visibility"/>'s rule: published, its time come, not taken down). Pages use numbered pages rather than cursors, as people and search
 /// engines follow "page 2" links.
 /// </summary>
 internal sealed class PublicCatalogStore(Database database)
 {
-    private const string PublicEpisode = "published_at IS NOT NULL AND published_at <= @now AND NOT premium";
+    private static readonly string PublicEpisode = Visibility.OutEpisode("") + " AND NOT premium";
+
+    private static readonly string PublicPodcast = Visibility.PublicPodcast("");
 
     /// <summary>Public podcasts whose title contains <paramref name="text"/>, case-insensitive, most recently published first.</summary>
     public async Task<IReadOnlyList<PodcastRow>> SearchAsync(string text, DateTimeOffset now, int limit, CancellationToken cancellationToken)
@@ -22,7 +24,7 @@ internal sealed class PublicCatalogStore(Database database)
         return [.. await connection.QueryAsync<PodcastRow>(new CommandDefinition(
             $"""
             SELECT {PodcastStore.Columns} FROM podcasts
-            WHERE published_at IS NOT NULL AND published_at <= @now AND LOWER(title) LIKE @pattern ESCAPE '\'
+            WHERE {PublicPodcast} AND LOWER(title) LIKE @pattern ESCAPE '\'
             ORDER BY published_at DESC, id DESC LIMIT @limit
             """, new { now, pattern, limit }, cancellationToken: cancellationToken))];
     }
@@ -50,15 +52,14 @@ internal sealed class PublicCatalogStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var podcasts = (await connection.QueryAsync<PageRow>(new CommandDefinition(
-            """
+            $"""
             SELECT id AS Id, updated_at AS UpdatedAt FROM podcasts
-            WHERE published_at IS NOT NULL AND published_at <= @now ORDER BY published_at DESC, id DESC LIMIT @limit
+            WHERE {PublicPodcast} ORDER BY published_at DESC, id DESC LIMIT @limit
             """, new { now, limit }, cancellationToken: cancellationToken))).ToList();
         var episodes = await connection.QueryAsync<PageRow>(new CommandDefinition(
-            """
+            $"""
             SELECT e.id AS Id, e.updated_at AS UpdatedAt FROM episodes e JOIN podcasts p ON p.id = e.podcast_id
-            WHERE p.published_at IS NOT NULL AND p.published_at <= @now
-              AND e.published_at IS NOT NULL AND e.published_at <= @now AND NOT e.premium
+            WHERE {Visibility.PublicPodcast("p.")} AND {Visibility.OutEpisode("e.")} AND NOT e.premium
             ORDER BY e.published_at DESC, e.id DESC LIMIT @limit
             """, new { now, limit = Math.Max(0, limit - podcasts.Count) }, cancellationToken: cancellationToken));
         return [.. podcasts.Select(p => (true, p.Id, p.UpdatedAt)), .. episodes.Select(e => (false, e.Id, e.UpdatedAt))];

@@ -45,7 +45,7 @@ internal sealed class EpisodeAnnouncements(
 
     /// <summary>Seen by the public right now: the podcast is published and the episode's time has come.</summary>
     public static bool IsLive(PodcastRow podcast, EpisodeRow episode, DateTimeOffset now) =>
-        podcast.IsPublicAt(now) && episode.PublishedAt <= now;
+        podcast.IsPublicAt(now) && episode.IsOutAt(now);
 
     /// <summary>
     /// The feed's absolute public URL, from Server:PublicBaseUrl; without it there is no request to take the host

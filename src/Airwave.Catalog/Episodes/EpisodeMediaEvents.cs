@@ -40,10 +40,14 @@ internal sealed class EpisodeMediaEvents(EpisodeStore episodes, PodcastStore pod
             {
                 if (await EpisodeStore.SetMediaStateAsync(connection, transaction, episode.Id, @event.AssetId, ProcessedStatus.Ready, null, null,
                         @event.DurationMs, enclosure.SizeBytes, now, cancellationToken)
-                    && await EpisodeStore.GoLiveAsync(connection, transaction, episode.Id, @event.AssetId, chapters, now, cancellationToken)
-                    && podcast.IsPublicAt(now) && episode.PublishedAt <= now)
+                    && await EpisodeStore.GoLiveAsync(connection, transaction, episode.Id, @event.AssetId, chapters, now, cancellationToken))
                 {
-                    await CatalogChanges.FeedChangedAsync(connection, transaction, podcast.Id, now, cancellationToken);
+                    await TakedownStore.WithholdIfTakenDownAsync(connection, transaction, episode.Id, @event.Renditions.Select(r => r.Key), now,
+                        cancellationToken);
+                    if (podcast.IsPublicAt(now) && episode.IsOutAt(now))
+                    {
+                        await CatalogChanges.FeedChangedAsync(connection, transaction, podcast.Id, now, cancellationToken);
+                    }
                 }
             }, cancellationToken);
         }

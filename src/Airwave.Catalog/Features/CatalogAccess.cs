@@ -24,7 +24,7 @@ internal static class CatalogAccess
 
     /// <summary>Out for its listeners (public ones, or a premium episode's subscribers): the show public, the episode's time come.</summary>
     public static bool IsOutFor(PodcastRow podcast, EpisodeRow episode, DateTimeOffset now) =>
-        podcast.IsPublicAt(now) && episode.PublishedAt <= now;
+        podcast.IsPublicAt(now) && episode.IsOutAt(now);
 
     /// <summary>Null when <paramref name="user"/> may change the podcast, otherwise the answer to give.</summary>
     public static ProblemHttpResult? DenyChange(this ClaimsPrincipal user, PodcastRow? podcast, DateTimeOffset now) =>
@@ -44,7 +44,7 @@ internal static class CatalogAccess
     /// <summary>Null when <paramref name="user"/> may change the episode, otherwise the answer to give.</summary>
     public static ProblemHttpResult? DenyChange(this ClaimsPrincipal user, PodcastRow? podcast, EpisodeRow? episode, DateTimeOffset now) =>
         podcast is not null && episode is not null && user.Manages(podcast) ? null
-        : podcast is not null && episode is not null && podcast.IsPublicAt(now) && episode.PublishedAt <= now && !episode.Premium
+        : podcast is not null && episode is not null && IsOutFor(podcast, episode, now) && !episode.Premium
             ? Problems.Forbidden("Only the podcast's owner can change its episodes.")
         : Problems.NotFound("The episode");
 }

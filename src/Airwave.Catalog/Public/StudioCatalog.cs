@@ -11,7 +11,7 @@ internal sealed class StudioCatalog(PodcastStore podcasts, TimeProvider clock) :
     {
         var now = clock.GetUtcNow();
         var rows = await podcasts.ListAsync(ownerId, now, limit, null, cancellationToken);
-        return [.. rows.Take(limit).Select(r => new StudioPodcast(r.Id, r.Title, r.IsPublicAt(now) ? "published" : "draft",
+        return [.. rows.Take(limit).Select(r => new StudioPodcast(r.Id, r.Title, r.TakenDownAt is not null ? "taken_down" : r.IsPublicAt(now) ? "published" : "draft",
             r.CoverImageKey is null ? null : CoverImages.Paths(r.CoverImageKey), r.CreatedAt, r.UpdatedAt))];
     }
 }

@@ -21,6 +21,10 @@ public static class Problems
     public static ProblemHttpResult Conflict(string detail, string title = "Conflict") =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
 
+    /// <summary>410: the thing existed and was removed on purpose (a takedown), so clients and caches may forget it.</summary>
+    public static ProblemHttpResult Gone(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Gone", detail: detail);
+
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
 }

@@ -29,6 +29,12 @@ public static class Policies
     public const string Read = "scope:read";
     public const string Write = "scope:write";
     public const string Analytics = "scope:analytics";
+
+    /// <summary>An admin with the read scope: the administration lists.</summary>
+    public const string AdminRead = "admin:read";
+
+    /// <summary>An admin with the write scope: disabling accounts, takedowns and restores.</summary>
+    public const string AdminWrite = "admin:write";
 }
 
 /// <summary>Claim types Airwave puts on a signed-in principal.</summary>

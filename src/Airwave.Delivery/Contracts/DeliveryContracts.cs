@@ -21,6 +21,16 @@ public interface IMediaDelivery
     Task<string> GetRedirectTargetAsync(HttpContext context, DeliveryTarget target, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Files the media origin must refuse with 410 Gone: taken-down content (ADR 0018). The owning module (Catalog) knows
+/// what is taken down and implements this; without it nothing is withheld.
+/// </summary>
+public interface IWithheldMedia
+{
+    /// <summary>True when the stored file <paramref name="blobKey"/> (e.g. <c>media/{sha256}.mp3</c>) may not be delivered.</summary>
+    Task<bool> IsWithheldAsync(string blobKey, CancellationToken cancellationToken);
+}
+
 /// <summary>Marks endpoints whose requests go into the delivery log.</summary>
 public static class DeliveryLogEndpoints
 {

@@ -1,4 +1,5 @@
 using Airwave.Core.Storage;
+using Airwave.Delivery.Contracts;
 using Airwave.Delivery.Log;
 using Airwave.Delivery.Signing;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,8 @@ internal static class MediaOrigin
             .Produces(StatusCodes.Status200OK, contentType: "audio/mpeg", additionalContentTypes: ["audio/mp4", "application/json"])
             .Produces(StatusCodes.Status206PartialContent, contentType: "audio/mpeg", additionalContentTypes: ["audio/mp4", "application/json"])
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
     }
 
     /// <summary>The origin path of a blob: <c>media/…</c> keys at <c>/media/…</c>, cover renders (<c>covers/…</c>) under <c>/media/covers/…</c>.</summary>
@@ -67,13 +69,13 @@ internal static class MediaOrigin
         return ServeAsync(key, "image/jpeg", $"{set[..16]}-{file}", http.Response, blobs, cancellationToken);
     }
 
-    private static Task<IResult> ServeMediaAsync(string file, HttpContext http, IBlobStore blobs, IOptions<DeliveryOptions> options,
-        UrlSigners signers, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> ServeMediaAsync(string file, HttpContext http, IBlobStore blobs, IOptions<DeliveryOptions> options,
+        UrlSigners signers, IWithheldMedia withheld, TimeProvider clock, CancellationToken cancellationToken)
     {
         var dot = file.IndexOf('.', StringComparison.Ordinal);
         if (dot != 64 || !IsHash(file[..64]) || Describe(file[65..]) is not { } described)
         {
-            return Task.FromResult<IResult>(Problems.NotFound("The file"));
+            return Problems.NotFound("The file");
         }
 
         var (rendition, contentType) = described;
@@ -83,10 +85,18 @@ internal static class MediaOrigin
         if (signers.Signer is { } signer && Refusal(signer, options.Value, http, clock) is { } refused)
         {
             http.Response.Headers.CacheControl = "no-store";
-            return Task.FromResult<IResult>(refused);
+            return refused;
         }
 
-        return ServeAsync(key, contentType, file[..64], http.Response, blobs, cancellationToken);
+        // Checked on every request, not cached: a takedown applies to the next request on every instance. A signed
+        // URL handed out before the takedown is refused as well.
+        if (await withheld.IsWithheldAsync(key, cancellationToken))
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            return Problems.Gone("This file was taken down and is no longer available.");
+        }
+
+        return await ServeAsync(key, contentType, file[..64], http.Response, blobs, cancellationToken);
     }
 
     /// <summary>Null when the request may have the file; otherwise the 403 saying why not.</summary>

@@ -12,7 +12,8 @@ namespace Airwave.Catalog.Features.Episodes;
 /// it (signed when a signing key is set), or a pre-signed storage URL. A stable URL per episode lets the file change
 /// on reprocessing without breaking feeds. Every request, whatever the answer, goes into the delivery log (its path,
 /// never the query). A premium episode's audio answers only the owner and, with <c>?token=</c>, the podcast's active
-/// subscribers (the URLs in their private feeds carry it); everyone else gets 404.
+/// subscribers (the URLs in their private feeds carry it); everyone else gets 404. A taken-down episode, or one of a
+/// taken-down show, answers 410 Gone to everyone.
 /// </summary>
 internal static class EpisodeAudio
 {
@@ -31,14 +32,16 @@ internal static class EpisodeAudio
             .WithName("GetEpisodeAudio")
             .WithSummary("Redirect to the episode's MP3 (the feed's enclosure URL)")
             .Produces(StatusCodes.Status302Found)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
         api.MapMethods("/episodes/{episodeId:guid}/audio/{rendition}", ["GET", "HEAD"], RedirectAsync)
             .AllowAnonymous()
             .WithDeliveryLog(episodeRouteValue: "episodeId")
             .WithName("GetEpisodeAudioRendition")
             .WithSummary("Redirect to one rendition of the episode's audio: mp3, or aac (the feed's alternate enclosure)")
             .Produces(StatusCodes.Status302Found)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
     }
 
     private static Task<IResult> RedirectMp3Async(Guid episodeId, string? token, ClaimsPrincipal user, HttpContext http, PodcastStore podcasts,
@@ -51,6 +54,13 @@ internal static class EpisodeAudio
         CancellationToken cancellationToken)
     {
         var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
+        if (episode?.TakenDownAt is not null || podcast?.TakenDownAt is not null)
+        {
+            // Gone for everyone, the owner included (ADR 0018): apps and caches drop the file instead of retrying.
+            http.Response.Headers.CacheControl = "no-store";
+            return Problems.Gone("This episode was taken down and its audio is no longer available.");
+        }
+
         if (podcast is null || !await PrivateFeedTokens.AllowsAsync(user, podcast, episode!, token, subscribers, clock.GetUtcNow(), cancellationToken))
         {
             return Problems.NotFound("The episode");

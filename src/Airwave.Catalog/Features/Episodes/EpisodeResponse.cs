@@ -1,16 +1,18 @@
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
+using Airwave.Catalog.Features.Takedowns;
 using Airwave.Catalog.Feeds;
 using Airwave.Catalog.Text;
 
 namespace Airwave.Catalog.Features.Episodes;
 
 /// <summary>
-/// An episode as the API returns it. <c>status</c> is draft, scheduled or published; <c>processed_status</c>
+/// An episode as the API returns it. <c>status</c> is draft, scheduled, published or taken_down; <c>processed_status</c>
 /// tracks the media (awaiting_upload → uploading → processing → ready | failed). Duration, size and audio URL
 /// are filled in by media processing. <c>embedded_chapters_url</c> serves the chapters found in the delivered media
 /// as Podcasting 2.0 JSON (null when it has none); the feed links it when <c>chapters_url</c> is not set.
-/// <c>premium</c> episodes are only in subscribers' private feeds (see <c>/api/v1/podcasts/{id}/subscribers</c>).
+/// <c>takedown</c> (null unless an admin took the episode down) says when, why and which kind; only the owner and admins
+/// ever see such an episode. <c>premium</c> episodes are only in subscribers' private feeds (see <c>/api/v1/podcasts/{id}/subscribers</c>).
 /// </summary>
 internal sealed record EpisodeResponse(
     Guid Id,
@@ -39,7 +41,8 @@ internal sealed record EpisodeResponse(
     IReadOnlyList<Soundbite> Soundbites,
     IReadOnlyList<PersonCredit> Persons,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    TakedownNotice? Takedown)
 {
     public static EpisodeResponse From(EpisodeRow row, DateTimeOffset now, PublicUrls urls, HttpRequest request) => new(
         row.Id,
@@ -53,7 +56,7 @@ internal sealed record EpisodeResponse(
         row.EpisodeType,
         row.Explicit,
         row.Premium,
-        EpisodeRules.Status(row.PublishedAt, now),
+        row.TakenDownAt is not null ? "taken_down" : EpisodeRules.Status(row.PublishedAt, now),
         row.PublishedAt,
         row.DurationMs,
         row.FileSizeBytes,
@@ -68,5 +71,6 @@ internal sealed record EpisodeResponse(
         FeedJson.List<Soundbite>(row.Soundbites),
         FeedJson.List<PersonCredit>(row.Persons),
         row.CreatedAt,
-        row.UpdatedAt);
+        row.UpdatedAt,
+        TakedownNotice.Of(row.TakenDownAt, row.TakedownKind, row.TakedownReason));
 }

@@ -41,7 +41,12 @@ internal static class PublishEpisode
             return denied;
         }
 
-        if (episode!.ProcessedStatus != ProcessedStatus.Ready)
+        if (episode!.TakenDownAt is not null)
+        {
+            return TakenDown("episode", episode.TakedownKind, episode.TakedownReason);
+        }
+
+        if (episode.ProcessedStatus != ProcessedStatus.Ready)
         {
             return Problems.Conflict(
                 $"The episode's media is not ready (processed_status is '{episode.ProcessedStatus}'). " +
@@ -102,4 +107,13 @@ internal static class PublishEpisode
         }, cancellationToken);
         return TypedResults.Ok(EpisodeResponse.From(updated, now, urls, http));
     }
+
+    /// <summary>
+    /// 409 for publishing what an admin took down (ADR 0018): it names the kind and the reason, so the owner knows what
+    /// to resolve before asking for a restore.
+    /// </summary>
+    internal static ProblemHttpResult TakenDown(string what, string? kind, string? reason) =>
+        Problems.Conflict(
+            $"The {what} was taken down by an administrator ({kind}): {reason}. It cannot be published again until an administrator restores it.",
+            "Taken down");
 }

@@ -26,7 +26,8 @@ internal static class GetRssFeed
             .WithTags("Feeds")
             .WithName("GetRssFeed")
             .WithSummary("The podcast's RSS 2.0 feed (itunes and Podcasting 2.0 namespaces); ?page=N for older pages of a paged feed")
-            .Produces(StatusCodes.Status200OK, contentType: "application/rss+xml");
+            .Produces(StatusCodes.Status200OK, contentType: "application/rss+xml")
+            .ProducesProblem(StatusCodes.Status410Gone);
 
     private static async Task<IResult> HandleAsync(Guid podcastId, int? page, HttpContext http, FeedStore store, FeedBuilder builder,
         FeedCache cache, PublicUrls urls, IOptions<FeedOptions> options, TimeProvider clock, CancellationToken cancellationToken)
@@ -34,6 +35,13 @@ internal static class GetRssFeed
         var number = page ?? 1;
         var baseUrl = urls.BaseOf(http.Request);
         var state = await StateAsync(podcastId, baseUrl, number, store, cache, options.Value.PageSize, cancellationToken);
+        if (state?.TakenDownAt is not null)
+        {
+            // 410, not 404: apps and directories drop a feed that is gone for good instead of retrying it (ADR 0018).
+            http.Response.Headers.CacheControl = "no-store";
+            return Problems.Gone("This podcast was taken down and its feed is no longer available.");
+        }
+
         if (state is null || !(state.PublishedAt <= clock.GetUtcNow()))
         {
             return Problems.NotFound("The feed");
@@ -95,7 +103,8 @@ internal static class GetRssFeed
         }
 
         var baseUrl = urls.BaseOf(request);
-        if (cache.State(podcastId, baseUrl, 1) is not { Etag: { } etag, LastModified: { } lastModified } state || !(state.PublishedAt <= clock.GetUtcNow()))
+        if (cache.State(podcastId, baseUrl, 1) is not { Etag: { } etag, LastModified: { } lastModified } state || !(state.PublishedAt <= clock.GetUtcNow())
+            || state.TakenDownAt is not null)
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using Airwave.Catalog.Data;
+using Airwave.Catalog.Features.Takedowns;
 using Airwave.Catalog.Feeds;
 using Airwave.Catalog.Podcasts;
 using Airwave.Catalog.Text;
@@ -9,6 +10,8 @@ namespace Airwave.Catalog.Features.Podcasts;
 /// A podcast as the API returns it. <c>owner_email</c> is shown to the owner and admins only. The feed fields
 /// (<c>new_feed_url</c> to <c>update_frequency</c>) are what the RSS feed carries; lists are empty, not null, when unset.
 /// <c>app_links</c> (the show's pages in apps and directories) is for the web page only; unset links are null.
+/// <c>status</c> is draft, published or taken_down; a taken-down show (only its owner and admins see it) carries
+/// <c>takedown</c>: when, which kind, and the admin's reason.
 /// </summary>
 internal sealed record PodcastResponse(
     Guid Id,
@@ -44,7 +47,8 @@ internal sealed record PodcastResponse(
     string Status,
     DateTimeOffset? PublishedAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    TakedownNotice? Takedown)
 {
     public static PodcastResponse From(PodcastRow row, bool forManager, PublicUrls urls, HttpRequest request, DateTimeOffset now)
     {
@@ -80,9 +84,10 @@ internal sealed record PodcastResponse(
             feed.Txt!,
             feed.UpdateFrequency,
             AppLinks.Read(row.AppLinks),
-            row.IsPublicAt(now) ? "published" : "draft",
+            row.TakenDownAt is not null ? "taken_down" : row.IsPublicAt(now) ? "published" : "draft",
             row.PublishedAt,
             row.CreatedAt,
-            row.UpdatedAt);
+            row.UpdatedAt,
+            TakedownNotice.Of(row.TakenDownAt, row.TakedownKind, row.TakedownReason));
     }
 }

@@ -35,6 +35,11 @@ internal static class PublishPodcast
             return denied;
         }
 
+        if (publish && podcast!.TakenDownAt is not null)
+        {
+            return Episodes.PublishEpisode.TakenDown("podcast", podcast.TakedownKind, podcast.TakedownReason);
+        }
+
         // Publishing twice keeps the first publication time.
         DateTimeOffset? publishedAt = publish ? podcast!.PublishedAt ?? now : null;
         var updated = podcast! with { PublishedAt = publishedAt, UpdatedAt = now };
