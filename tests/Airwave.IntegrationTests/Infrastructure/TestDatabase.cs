@@ -77,12 +77,34 @@ public sealed class PostgresTestDatabase : TestDatabase
         return new PostgresTestDatabase(admin, name, builder.ConnectionString);
     }
 
+    /// <summary>
+    /// Drops the database. Housekeeping only: PostgreSQL can refuse a drop now and then while it is busy (a process
+    /// it must terminate, a concurrent CREATE DATABASE), so the drop is retried, and a database that still cannot be
+    /// dropped is reported and left behind rather than failing the tests that used it.
+    /// </summary>
     public override async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(_admin);
+                await connection.OpenAsync();
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException error) when (attempt < 5)
+            {
+                Console.Error.WriteLine($"Dropping test database {_name} (attempt {attempt}): {error.SqlState} {error.MessageText}");
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+            catch (PostgresException error)
+            {
+                Console.Error.WriteLine($"Test database {_name} left behind: {error.SqlState} {error.MessageText}");
+                return;
+            }
+        }
     }
 }
