@@ -1,3 +1,4 @@
+using Airwave.Core.Hosting;
 using Airwave.Core.Jobs;
 using Airwave.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,15 +12,14 @@ public static class PlatformSetup
     {
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<EventOutbox>();
-        services.AddSingleton<OutboxRelay>();
-        services.AddHostedService(provider => provider.GetRequiredService<OutboxRelay>());
+        // Every role writes events (requests, jobs, consumers), and any relay may deliver any row.
+        services.AddRoleService<OutboxRelay>(ServerRoles.All);
 
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section)
             .Validate(o => o.Workers >= 0 && o.Lease >= TimeSpan.FromSeconds(3), "Jobs:Workers must be 0 or more and Jobs:Lease at least 3 seconds.")
             .ValidateOnStart();
         services.AddSingleton<JobQueue>();
-        services.AddSingleton<JobWorker>();
-        services.AddHostedService(provider => provider.GetRequiredService<JobWorker>());
+        services.AddRoleService<JobWorker>(ServerRoles.Worker);
 
         services.AddAirwaveStorage();
         return services;

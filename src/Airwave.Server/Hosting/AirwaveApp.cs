@@ -2,6 +2,7 @@ using Airwave.Accounts;
 using Airwave.Catalog;
 using Airwave.Core.Data;
 using Airwave.Core.Events;
+using Airwave.Core.Hosting;
 using Airwave.Delivery;
 using Airwave.Media;
 using Airwave.Notifications;
@@ -41,6 +42,7 @@ internal static class AirwaveApp
         });
 
         var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        var roles = ServerRolesText.Parse(server.Roles);
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -70,6 +72,8 @@ internal static class AirwaveApp
         services.AddNotifications();
         services.AddDelivery();
         services.AddCatalog();
+        // After every module has declared its background services: only those of this process's roles start.
+        services.AddAirwaveRoles(roles);
 
         var app = builder.Build();
         app.UseFeedsFromMemory();
@@ -82,8 +86,14 @@ internal static class AirwaveApp
         app.UseAuthentication();
         app.UseAuthorization();
 
+        // Every role answers health checks, so a supervisor or load balancer can watch workers like API instances.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        if (!roles.HasFlag(ServerRoles.Api))
+        {
+            return app;
+        }
+
         app.MapAirwaveOpenApi();
         app.MapGet("/", () => TypedResults.Redirect("/api-docs")).ExcludeFromDescription();
         app.MapAccountsEndpoints();
@@ -106,12 +116,30 @@ internal static class AirwaveApp
             .AddEnvironmentVariables(EnvironmentPrefix)
             .AddInMemoryCollection(overrides);
 
-    /// <summary>Applies pending migrations when configured to (embedded mode); scale-out runs `airwave migrate`.</summary>
+    /// <summary>
+    /// Embedded mode (all roles, <c>Database:MigrateOnStart</c>) applies pending migrations. Any other process only
+    /// checks: in scale-out mode many instances start at once and `airwave migrate` alone changes the schema, so an
+    /// instance that finds the schema behind this build refuses to start rather than run against tables it does not
+    /// know.
+    /// </summary>
     public static async Task MigrateIfConfiguredAsync(WebApplication app, CancellationToken cancellationToken)
     {
-        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
+        var migrator = app.Services.GetRequiredService<Migrator>();
+        var roles = app.Services.GetRequiredService<ActiveRoles>().Roles;
+        if (roles == ServerRoles.All && app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
         {
-            await app.Services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
+            await migrator.MigrateAsync(cancellationToken);
+            return;
+        }
+
+        var status = await migrator.GetStatusAsync(cancellationToken);
+        if (!status.IsCurrent)
+        {
+            var at = status.Applied.Count > 0 ? status.Applied[^1] : 0;
+            throw new StartupRefusedException(
+                $"The database schema is at version {at:D4} but this build needs {status.Pending[^1].Version:D4} " +
+                $"({status.Pending.Count} migration(s) pending). Run 'airwave migrate' once, then start the instances " +
+                $"(roles: {ServerRolesText.Format(roles)}; instances other than embedded mode never migrate by themselves).");
         }
     }
 }
