@@ -10,10 +10,7 @@ public static class PlatformSetup
 {
     public static IServiceCollection AddAirwavePlatform(this IServiceCollection services)
     {
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<EventOutbox>();
-        // Every role writes events (requests, jobs, consumers), and any relay may deliver any row.
-        services.AddRoleService<OutboxRelay>(ServerRoles.All);
+        services.AddAirwaveEvents();
 
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section)
             .Validate(o => o.Workers >= 0 && o.Lease >= TimeSpan.FromSeconds(3), "Jobs:Workers must be 0 or more and Jobs:Lease at least 3 seconds.")
