@@ -8,7 +8,9 @@ using Airwave.Media;
 using Airwave.Notifications;
 using Airwave.Core.Http;
 using Airwave.Core.Time;
+using Airwave.Core.Identity;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -62,10 +64,15 @@ internal static class AirwaveApp
             o.Providers.Add<GzipCompressionProvider>();
             o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/rss+xml", "application/problem+json"]);
         });
-        // Cookie sign-in encrypts with these keys; keeping them on disk keeps people signed in across restarts.
-        services.AddDataProtection()
-            .SetApplicationName("Airwave")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(server.DataDirectory), "keys")));
+        // Cookie sign-in encrypts with these keys. They live in the database, so people stay signed in across
+        // restarts and every API instance behind a load balancer opens every other's cookies (ADR 0016).
+        services.AddDataProtection().SetApplicationName("Airwave");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider => new ConfigureOptions<KeyManagementOptions>(o =>
+            o.XmlRepository = new DatabaseKeyRepository(
+                provider.GetRequiredService<Database>(),
+                Path.Combine(Path.GetFullPath(server.DataDirectory), "keys"),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<DatabaseKeyRepository>>())));
         services.AddAirwavePlatform();
         services.AddAccounts();
         services.AddMedia();
