@@ -1,3 +1,4 @@
+using Airwave.Core.Hosting;
 using System.Threading.RateLimiting;
 using Airwave.Accounts.Auth;
 using Airwave.Accounts.Contracts;
@@ -33,8 +34,7 @@ public static class AccountsModule
         services.AddSingleton<IAccountAdministration, AccountAdministration>();
         services.AddSingleton<IUserDirectory, UserDirectory>();
         services.AddSingleton<IBrowserSignIn, BrowserSignIn>();
-        services.AddSingleton<SessionCleanup>();
-        services.AddHostedService(provider => provider.GetRequiredService<SessionCleanup>());
+        services.AddRoleService<SessionCleanup>(ServerRoles.Worker);
 
         services.AddAuthentication(SelectorScheme)
             // Bearer when the request carries an Authorization header, otherwise the browser cookie.

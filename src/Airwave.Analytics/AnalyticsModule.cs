@@ -7,6 +7,7 @@ using Airwave.Analytics.Listens;
 using Airwave.Analytics.Listens.Contracts;
 using Airwave.Analytics.Listens.Features.PlaybackEvents;
 using Airwave.Core.Events;
+using Airwave.Core.Hosting;
 using Airwave.Core.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -14,11 +15,10 @@ using Microsoft.Extensions.Options;
 namespace Airwave.Analytics;
 
 /// <summary>
-/// Registers the Analytics module. Downloads: settings, stores and the reports (<see cref="AddAnalytics"/>,
-/// <see cref="MapAnalyticsEndpoints"/>), and, separately, the counting that turns stored requests into figures
-/// (<see cref="AddAnalyticsCounting"/>), so a role switch can run it in the analytics role only. Listens: the
-/// playback-events endpoints (anonymous, rate-limited per client address), the handler that keeps the listen sessions
-/// current from the outbox, and <see cref="ListenReport"/> for the figures.
+/// Registers the Analytics module. Downloads: settings, stores, the reports (<see cref="MapAnalyticsEndpoints"/>) and
+/// the counting that turns stored requests into figures, run by the analytics role. Listens: the playback-events
+/// endpoints (anonymous, rate-limited per client address), the analytics consumer that keeps the listen sessions
+/// current from the events (on the replayable stream with RabbitMQ), and <see cref="ListenReport"/> for the figures.
 /// </summary>
 public static class AnalyticsModule
 {
@@ -37,7 +37,9 @@ public static class AnalyticsModule
         services.AddSingleton<IValidateOptions<ListenOptions>>(new RulesValidator<ListenOptions>(o => o.Validate()));
         services.AddSingleton<PlaybackEventIntake>();
         services.AddSingleton<ListenReport>();
-        services.AddEventHandler<PlaybackEventsRecorded, UpdateListenSessions>();
+        services.AddEventHandler<PlaybackEventsRecorded, UpdateListenSessions>(EventConsumer.Analytics);
+        services.AddEventStream<PlaybackEventsRecorded>();
+        services.AddRoleService<DownloadCounting>(ServerRoles.Analytics);
 
         services.AddRateLimiter(o => o.AddPolicy(PlaybackRateLimit, context =>
         {
@@ -51,14 +53,6 @@ public static class AnalyticsModule
                 QueueLimit = 0,
             });
         }));
-        return services;
-    }
-
-    /// <summary>The background counting of downloads into the database (the analytics role's work).</summary>
-    public static IServiceCollection AddAnalyticsCounting(this IServiceCollection services)
-    {
-        services.AddSingleton<DownloadCounting>();
-        services.AddHostedService(provider => provider.GetRequiredService<DownloadCounting>());
         return services;
     }
 

@@ -1,3 +1,4 @@
+using Airwave.Core.Hosting;
 using Airwave.Catalog.Contracts;
 using Airwave.Catalog.Data;
 using Airwave.Catalog.Episodes;
@@ -48,8 +49,7 @@ public static class CatalogModule
         services.AddSingleton<FeedCache>();
         services.AddSingleton<AnnouncerSignal>();
         services.AddSingleton<CatalogChanges>();
-        services.AddSingleton<EpisodeAnnouncer>();
-        services.AddHostedService(provider => provider.GetRequiredService<EpisodeAnnouncer>());
+        services.AddRoleService<EpisodeAnnouncer>(ServerRoles.Worker);
         services.AddEventHandler<MediaUploaded, EpisodeMediaEvents>();
         services.AddEventHandler<MediaProcessed, EpisodeMediaEvents>();
         services.AddEventHandler<MediaFailed, EpisodeMediaEvents>();

@@ -1,3 +1,4 @@
+using Airwave.Core.Hosting;
 using Airwave.Core.Options;
 using Airwave.Delivery.Contracts;
 using Airwave.Delivery.Data;
@@ -25,10 +26,9 @@ public static class DeliveryModule
         // The owning module replaces this (it registers its own, which wins whatever the order).
         services.TryAddSingleton<IWithheldMedia, NothingWithheld>();
         services.AddSingleton<DeliveryLogStore>();
-        services.AddSingleton<DeliveryLogWriter>();
-        services.AddHostedService(provider => provider.GetRequiredService<DeliveryLogWriter>());
-        services.AddSingleton<DeliveryLogCleanup>();
-        services.AddHostedService(provider => provider.GetRequiredService<DeliveryLogCleanup>());
+        // The writer drains the buffer the request pipeline fills, so it runs where requests are served.
+        services.AddRoleService<DeliveryLogWriter>(ServerRoles.Api);
+        services.AddRoleService<DeliveryLogCleanup>(ServerRoles.Worker);
         return services;
     }
 

@@ -1,3 +1,4 @@
+using Airwave.Core.Hosting;
 using Airwave.Core.Events;
 using Airwave.Core.Jobs;
 using Airwave.Core.Options;
@@ -31,7 +32,8 @@ public static class MediaModule
         services.AddSingleton<CoverArt>();
         services.AddSingleton<IJobHandler, MediaProcessingJob>();
         services.AddEventHandler<MediaUploaded, QueueProcessingOnUpload>();
-        services.AddHostedService<UploadExpiry>();
+        // Unfinished uploads grow under the API instance's upload area, so their expiry runs beside them.
+        services.AddRoleService<UploadExpiry>(ServerRoles.Api);
         return services;
     }
 

@@ -35,6 +35,25 @@ public sealed class Database
         }
     }
 
+    /// <summary>
+    /// A synchronous open, only for framework interfaces that have no asynchronous form (the data-protection key
+    /// repository); everything else uses <see cref="OpenAsync"/>.
+    /// </summary>
+    public DbConnection Open()
+    {
+        var connection = Dialect.CreateConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> in a transaction that commits only if it returns normally.</summary>
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {

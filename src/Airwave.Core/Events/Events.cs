@@ -24,6 +24,21 @@ public interface IEventHandler<in TEvent>
     Task HandleAsync(TEvent @event, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A handler whose whole effect is database writes, made inside the transaction that also records the event as
+/// processed for its consumer group: it runs exactly once per event and group, however often the event is
+/// delivered (counters and aggregates need this; plain <see cref="IEventHandler{TEvent}"/>s may run again after a
+/// crash between their work and the record). The consumer commits, then acknowledges the delivery.
+/// </summary>
+public interface ITransactionalEventHandler<in TEvent> : IEventHandler<TEvent>
+    where TEvent : IEvent
+{
+    Task HandleAsync(TEvent @event, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    Task IEventHandler<TEvent>.HandleAsync(TEvent @event, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("Transactional handlers are called with the consumer's transaction.");
+}
+
 /// <summary>Maps stored event names to types and to the handlers registered for them.</summary>
 public sealed class EventRegistry
 {
@@ -38,13 +53,43 @@ public sealed class EventRegistry
 
 public static class EventSetup
 {
-    /// <summary>Subscribes <typeparamref name="THandler"/> to <typeparamref name="TEvent"/>.</summary>
+    /// <summary>
+    /// Subscribes <typeparamref name="THandler"/> to <typeparamref name="TEvent"/> in its module's consumer group,
+    /// run by workers (<see cref="EventConsumer.ForModuleOf"/>).
+    /// </summary>
     public static IServiceCollection AddEventHandler<TEvent, THandler>(this IServiceCollection services)
+        where TEvent : IEvent
+        where THandler : class, IEventHandler<TEvent> =>
+        services.AddEventHandler<TEvent, THandler>(EventConsumer.ForModuleOf(typeof(THandler)));
+
+    /// <summary>
+    /// Subscribes <typeparamref name="THandler"/> to <typeparamref name="TEvent"/> in <paramref name="consumer"/>'s
+    /// group, run by the processes of its roles (e.g. <see cref="EventConsumer.Analytics"/>).
+    /// </summary>
+    public static IServiceCollection AddEventHandler<TEvent, THandler>(this IServiceCollection services, EventConsumer consumer)
         where TEvent : IEvent
         where THandler : class, IEventHandler<TEvent>
     {
-        services.AddSingleton<IEventHandler<TEvent>, THandler>();
+        if (!services.Any(d => d.ServiceType == typeof(THandler)))
+        {
+            services.AddSingleton<THandler>();
+        }
+
+        services.AddSingleton<IEventHandler<TEvent>>(provider => provider.GetRequiredService<THandler>());
         services.AddSingleton(new EventTypeRegistration(typeof(TEvent)));
+        services.AddSingleton(new EventHandlerRegistration(typeof(TEvent), typeof(THandler), consumer));
+        return services;
+    }
+
+    /// <summary>
+    /// Sends <typeparamref name="TEvent"/> over the replayable event stream rather than the per-group queues (with
+    /// the RabbitMQ transport; in-process it changes nothing). For high-volume analytics events: a stream keeps
+    /// every event for its retention, and each consumer group reads it from an offset kept in the database.
+    /// </summary>
+    public static IServiceCollection AddEventStream<TEvent>(this IServiceCollection services)
+        where TEvent : IEvent
+    {
+        services.AddSingleton(new EventStreamRegistration(typeof(TEvent)));
         return services;
     }
 }
@@ -103,19 +148,32 @@ internal sealed record OutboxRow
     public required Guid Id { get; init; }
     public required string Type { get; init; }
     public required string Payload { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
     public required int Attempts { get; init; }
 }
 
 internal static class OutboxSql
 {
-    public static async Task<IReadOnlyList<OutboxRow>> DueAsync(Database database, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due rows for this relay until <paramref name="claimedUntil"/> by moving
+    /// their <c>available_at</c> forward, so relays in other processes skip them; a relay that dies leaves them due
+    /// again when the claim runs out. The outer condition is re-checked on rows another relay changed meanwhile
+    /// (PostgreSQL re-reads a row it waited for), so two relays never both claim one row.
+    /// </summary>
+    public static async Task<IReadOnlyList<OutboxRow>> ClaimDueAsync(Database database, DateTimeOffset now, DateTimeOffset claimedUntil, int limit,
+        CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return [.. await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
             """
-            SELECT id, type, payload, attempts FROM outbox_events
-            WHERE dispatched_at IS NULL AND dead_at IS NULL AND available_at <= @now
-            ORDER BY occurred_at, id LIMIT @limit
-            """, new { now, limit }, cancellationToken: cancellationToken))];
+            UPDATE outbox_events SET available_at = @claimedUntil
+            WHERE id IN (
+                SELECT id FROM outbox_events
+                WHERE dispatched_at IS NULL AND dead_at IS NULL AND available_at <= @now
+                ORDER BY occurred_at, id LIMIT @limit)
+              AND dispatched_at IS NULL AND dead_at IS NULL AND available_at <= @now
+            RETURNING id, type, payload, occurred_at, attempts
+            """, new { now, claimedUntil, limit }, cancellationToken: cancellationToken));
+        return [.. rows.OrderBy(r => r.OccurredAt).ThenBy(r => r.Id)];
     }
 }

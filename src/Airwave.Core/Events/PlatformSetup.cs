@@ -1,3 +1,4 @@
+using Airwave.Core.Hosting;
 using Airwave.Core.Jobs;
 using Airwave.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,17 +10,13 @@ public static class PlatformSetup
 {
     public static IServiceCollection AddAirwavePlatform(this IServiceCollection services)
     {
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<EventOutbox>();
-        services.AddSingleton<OutboxRelay>();
-        services.AddHostedService(provider => provider.GetRequiredService<OutboxRelay>());
+        services.AddAirwaveEvents();
 
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section)
             .Validate(o => o.Workers >= 0 && o.Lease >= TimeSpan.FromSeconds(3), "Jobs:Workers must be 0 or more and Jobs:Lease at least 3 seconds.")
             .ValidateOnStart();
         services.AddSingleton<JobQueue>();
-        services.AddSingleton<JobWorker>();
-        services.AddHostedService(provider => provider.GetRequiredService<JobWorker>());
+        services.AddRoleService<JobWorker>(ServerRoles.Worker);
 
         services.AddAirwaveStorage();
         return services;

@@ -8,6 +8,12 @@ public sealed class ServerOptions
 {
     public const string Section = "Server";
 
+    /// <summary>
+    /// What this process does: "all" (embedded default) or a comma-separated list of api, worker and analytics, for
+    /// scale-out mode. Read once at start by the composition root (<c>ServerRolesText.Parse</c>).
+    /// </summary>
+    public string Roles { get; set; } = "all";
+
     /// <summary>SQLite file, media and keys live here in embedded mode.</summary>
     public string DataDirectory { get; set; } = "data";
 

@@ -3,13 +3,16 @@ using Airwave.Analytics;
 using Airwave.Catalog;
 using Airwave.Core.Data;
 using Airwave.Core.Events;
+using Airwave.Core.Hosting;
 using Airwave.Delivery;
 using Airwave.Media;
 using Airwave.Notifications;
 using Airwave.Web;
 using Airwave.Core.Http;
 using Airwave.Core.Time;
+using Airwave.Core.Identity;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -43,6 +46,7 @@ internal static class AirwaveApp
         });
 
         var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        var roles = ServerRolesText.Parse(server.Roles);
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -62,10 +66,15 @@ internal static class AirwaveApp
             o.Providers.Add<GzipCompressionProvider>();
             o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/rss+xml", "application/problem+json"]);
         });
-        // Cookie sign-in encrypts with these keys; keeping them on disk keeps people signed in across restarts.
-        services.AddDataProtection()
-            .SetApplicationName("Airwave")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(server.DataDirectory), "keys")));
+        // Cookie sign-in encrypts with these keys. They live in the database, so people stay signed in across
+        // restarts and every API instance behind a load balancer opens every other's cookies (ADR 0016).
+        services.AddDataProtection().SetApplicationName("Airwave");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider => new ConfigureOptions<KeyManagementOptions>(o =>
+            o.XmlRepository = new DatabaseKeyRepository(
+                provider.GetRequiredService<Database>(),
+                Path.Combine(Path.GetFullPath(server.DataDirectory), "keys"),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<DatabaseKeyRepository>>())));
         services.AddAirwavePlatform();
         services.AddAccounts();
         services.AddMedia();
@@ -73,8 +82,10 @@ internal static class AirwaveApp
         services.AddDelivery();
         services.AddCatalog();
         services.AddAnalytics();
-        services.AddAnalyticsCounting();
         services.AddWeb();
+
+        // After every module has declared its background services: only those of this process's roles start.
+        services.AddAirwaveRoles(roles);
 
         var app = builder.Build();
         app.UseFeedsFromMemory();
@@ -87,8 +98,14 @@ internal static class AirwaveApp
         app.UseAuthentication();
         app.UseAuthorization();
 
+        // Every role answers health checks, so a supervisor or load balancer can watch workers like API instances.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        if (!roles.HasFlag(ServerRoles.Api))
+        {
+            return app;
+        }
+
         app.MapAirwaveOpenApi();
         app.MapAccountsEndpoints();
         app.MapCatalogEndpoints();
@@ -112,12 +129,30 @@ internal static class AirwaveApp
             .AddEnvironmentVariables(EnvironmentPrefix)
             .AddInMemoryCollection(overrides);
 
-    /// <summary>Applies pending migrations when configured to (embedded mode); scale-out runs `airwave migrate`.</summary>
+    /// <summary>
+    /// Embedded mode (all roles, <c>Database:MigrateOnStart</c>) applies pending migrations. Any other process only
+    /// checks: in scale-out mode many instances start at once and `airwave migrate` alone changes the schema, so an
+    /// instance that finds the schema behind this build refuses to start rather than run against tables it does not
+    /// know.
+    /// </summary>
     public static async Task MigrateIfConfiguredAsync(WebApplication app, CancellationToken cancellationToken)
     {
-        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
+        var migrator = app.Services.GetRequiredService<Migrator>();
+        var roles = app.Services.GetRequiredService<ActiveRoles>().Roles;
+        if (roles == ServerRoles.All && app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
         {
-            await app.Services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
+            await migrator.MigrateAsync(cancellationToken);
+            return;
+        }
+
+        var status = await migrator.GetStatusAsync(cancellationToken);
+        if (!status.IsCurrent)
+        {
+            var at = status.Applied.Count > 0 ? status.Applied[^1] : 0;
+            throw new StartupRefusedException(
+                $"The database schema is at version {at:D4} but this build needs {status.Pending[^1].Version:D4} " +
+                $"({status.Pending.Count} migration(s) pending). Run 'airwave migrate' once, then start the instances " +
+                $"(roles: {ServerRolesText.Format(roles)}; instances other than embedded mode never migrate by themselves).");
         }
     }
 }

@@ -1,0 +1,76 @@
+using Airwave.Core.Events.RabbitMq;
+using Airwave.Core.Hosting;
+using Airwave.Core.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Airwave.Core.Events;
+
+/// <summary>Event bus settings; bound from the <c>Events</c> configuration section.</summary>
+public sealed class EventOptions
+{
+    public const string Section = "Events";
+    public const string InProcess = "in-process";
+    public const string RabbitMqTransport = "rabbitmq";
+
+    /// <summary>"in-process" (embedded default: the relay runs the handlers) or "rabbitmq" (scale-out).</summary>
+    public string Transport { get; set; } = InProcess;
+
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    /// <summary>How long consumer groups remember handled event ids (longer than any redelivery or replay can reach back).</summary>
+    public TimeSpan ProcessedRetention { get; set; } = TimeSpan.FromDays(14);
+
+    public bool UsesRabbitMq => string.Equals(Transport.Trim(), RabbitMqTransport, StringComparison.OrdinalIgnoreCase);
+
+    internal IEnumerable<string> Validate()
+    {
+        if (!string.Equals(Transport.Trim(), InProcess, StringComparison.OrdinalIgnoreCase) && !UsesRabbitMq)
+        {
+            yield return $"Events:Transport must be '{InProcess}' or '{RabbitMqTransport}', not '{Transport}'.";
+        }
+
+        if (ProcessedRetention < TimeSpan.FromDays(1))
+        {
+            yield return "Events:ProcessedRetention must be at least one day.";
+        }
+
+        if (!UsesRabbitMq)
+        {
+            yield break;
+        }
+
+        foreach (var problem in RabbitMq.Validate())
+        {
+            yield return problem;
+        }
+    }
+}
+
+/// <summary>
+/// Picks the event transport from <c>Events:Transport</c>, in this one place: the in-process dispatcher unless
+/// RabbitMQ is configured. The relay and the RabbitMQ consumers are background services of every role; the
+/// consumers run only the groups of the process's roles, and only with the RabbitMQ transport.
+/// </summary>
+public static class EventTransportSetup
+{
+    public static IServiceCollection AddAirwaveEvents(this IServiceCollection services)
+    {
+        services.AddOptions<EventOptions>().BindConfiguration(EventOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EventOptions>>(new RulesValidator<EventOptions>(o => o.Validate()));
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<EventOutbox>();
+        services.AddSingleton<EventDispatcher>();
+        services.AddSingleton<InProcessTransport>();
+        services.AddSingleton<RabbitMqConnector>();
+        services.AddSingleton<RabbitMqTransport>();
+        services.AddSingleton<IEventTransport>(provider => provider.GetRequiredService<IOptions<EventOptions>>().Value.UsesRabbitMq
+            ? provider.GetRequiredService<RabbitMqTransport>()
+            : provider.GetRequiredService<InProcessTransport>());
+        // Every role writes events (requests, jobs, consumers), and any relay may deliver any row.
+        services.AddRoleService<OutboxRelay>(ServerRoles.All);
+        services.AddRoleService<RabbitMqConsumers>(ServerRoles.All);
+        services.AddRoleService<ProcessedEventsCleanup>(ServerRoles.Worker);
+        return services;
+    }
+}
