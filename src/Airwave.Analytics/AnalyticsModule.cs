@@ -61,6 +61,7 @@ public static class AnalyticsModule
         var analytics = app.MapGroup("/api/v1").WithTags("Analytics");
         DownloadSummaries.Map(analytics);
         DownloadsCsv.Map(analytics);
+        ListensCsv.Map(analytics);
         var playback = app.MapGroup("/api/v1").WithTags("Playback");
         RecordPlaybackEvent.Map(playback);
         RecordPlaybackEventBatch.Map(playback);

@@ -271,6 +271,12 @@ public abstract class PlaybackEventTests(ServerFixture server)
         summary.Downloads().ShouldBe(0);
         var episodeSummary = await owner.Http.SummaryAsync("episodes", episodeId.ToString(), day, day);
         episodeSummary["listens"]!["totals"]!["unique_listeners"]!.GetValue<long>().ShouldBe(3);
+        var csv = await owner.Http.GetStringAsync(new Uri($"/api/v1/analytics/podcasts/{podcastId}/listens.csv?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}", UriKind.Relative));
+        csv.ShouldBe($"date,plays,unique_listeners,listened_seconds,average_completion,engaged_listeners\r\n{day:yyyy-MM-dd},6,3,{45 + 400 + 30 + 300 + 300 + 600},"
+            + $"{((45 + 400 + 30 + 300 + 300) / Duration + 1) / 6:0.####},3\r\n");
+        using var stranger = (await server.SignUpAsync()).Http;
+        (await stranger.GetAsync(new Uri($"/api/v1/analytics/podcasts/{podcastId}/listens.csv?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}", UriKind.Relative)))
+            .StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]
