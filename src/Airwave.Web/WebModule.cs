@@ -29,6 +29,8 @@ public static class WebModule
         EpisodePageEndpoint.Map(app);
         SitemapEndpoints.Map(app);
         Features.Studio.StudioEndpoints.Map(app);
+        Features.Studio.PodcastEditor.Map(app);
+        Features.Studio.EpisodeEditor.Map(app);
         return app;
     }
 }
