@@ -24,19 +24,22 @@
   var button = document.getElementById('cover-upload');
   var error = document.getElementById('cover-error');
   var status = document.getElementById('cover-status');
-  var objectUrl = null;
+  var reader = null;
 
   input.addEventListener('change', function () {
     error.textContent = '';
     status.hidden = true;
     var file = input.files && input.files[0];
-    if (objectUrl) URL.revokeObjectURL(objectUrl);
-    objectUrl = null;
+    if (reader) reader.abort();
     button.disabled = !file;
     if (!file) return;
-    objectUrl = URL.createObjectURL(file);
-    preview.src = objectUrl;
-    preview.hidden = false;
+    // A data: URL, which the site's Content Security Policy allows for images (blob: it does not).
+    reader = new FileReader();
+    reader.onload = function () {
+      preview.src = reader.result;
+      preview.hidden = false;
+    };
+    reader.readAsDataURL(file);
   });
 
   button.addEventListener('click', function () {
