@@ -1,4 +1,3 @@
-using System.Net;
 using Airwave.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -52,6 +51,10 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload cover" }).ClickAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('cover-status').textContent.startsWith('Cover saved')");
         await SiteFixture.ScreenshotAsync(page, "studio-podcast-edit");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish the show" }).ClickAsync();
+        await page.WaitForURLAsync("**/studio/podcasts/*?saved=published");
+        (await page.GetByRole(AriaRole.Status).TextContentAsync()).ShouldBe("Your podcast is public now.");
+        (await page.Locator($"a[href='/podcasts/{podcastId}']").CountAsync()).ShouldBe(1);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "New episode" }).ClickAsync();
         await page.GetByLabel("Title").FillAsync("Pilot");
@@ -74,9 +77,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         (await page.Locator("#loudness-output").TextContentAsync())!.ShouldContain("LUFS");
         await SiteFixture.ScreenshotAsync(page, "studio-episode-ready");
 
-        // The show goes public through the API; the episode through the page.
-        (await creator.Http.PostJsonAsync($"/api/v1/podcasts/{podcastId}/publish", null)).Status.ShouldBe(HttpStatusCode.OK);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish", Exact = true }).ClickAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('publish-status').textContent.startsWith('Published')");
         (await creator.Http.GetJsonAsync($"/api/v1/episodes/{episodeId}")).Body!["status"]!.GetValue<string>().ShouldBe("published");
         await SiteFixture.ScreenshotAsync(page, "studio-episode-published");

@@ -50,6 +50,10 @@ public interface IStudioEditor
     Task<StudioChange> UpdatePodcastAsync(ClaimsPrincipal user, HttpRequest http, Guid podcastId, StudioPodcastForm form,
         CancellationToken cancellationToken);
 
+    /// <summary>Makes the show public (<paramref name="publish"/>) or takes it back to draft, as the API's publish and unpublish do.</summary>
+    Task<StudioChange> SetPodcastPublishedAsync(ClaimsPrincipal user, HttpRequest http, Guid podcastId, bool publish,
+        CancellationToken cancellationToken);
+
     /// <summary>The episode when <paramref name="user"/> manages its podcast, otherwise null (404 for the page).</summary>
     Task<StudioEpisodeDetails?> FindOwnEpisodeAsync(ClaimsPrincipal user, Guid episodeId, CancellationToken cancellationToken);
 

@@ -69,6 +69,17 @@ internal sealed class StudioEditor(PodcastStore podcasts, EpisodeStore episodes,
         };
     }
 
+    public async Task<StudioChange> SetPodcastPublishedAsync(ClaimsPrincipal user, HttpRequest http, Guid podcastId, bool publish,
+        CancellationToken cancellationToken)
+    {
+        var result = await PublishPodcast.SetPublishedAsync(podcastId, publish, user, http, podcasts, changes, urls, clock, cancellationToken);
+        return result.Result switch
+        {
+            Ok<PodcastResponse> ok => Done(ok.Value!.Id),
+            var other => Failed(other),
+        };
+    }
+
     public async Task<StudioChange> CreateEpisodeAsync(ClaimsPrincipal user, HttpRequest http, Guid podcastId, StudioEpisodeForm form,
         CancellationToken cancellationToken)
     {

@@ -239,6 +239,8 @@
         var at = result.json.published_at ? result.json.published_at.slice(0, 16).replace('T', ' ') + ' UTC' : '';
         publishStatus.hidden = false;
         publishStatus.textContent = result.json.status === 'scheduled' ? 'Scheduled for ' + at + '.' : 'Published (' + at + ').';
+        document.getElementById('publish-current').textContent =
+          result.json.status === 'scheduled' ? 'Scheduled for ' + at + '.' : 'Published for ' + at + '.';
         var link = document.createElement('a');
         link.href = root.dataset.publicUrl;
         link.id = 'public-page-link';

@@ -177,6 +177,31 @@ public abstract class StudioEditorTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task PublishShow_OwnAndAnotherCreators_PublishedOr404()
+    {
+        var bob = await server.SignUpAsync(displayName: "Bob");
+        var bobs = (await bob.CreatePodcastAsync("Bob's draft"))["id"]!.GetValue<string>();
+        var (user, browser) = await SignedInCreatorAsync();
+        using var _ = browser;
+        var id = (await user.CreatePodcastAsync("Going public"))["id"]!.GetValue<string>();
+        var token = await browser.FormTokenAsync($"/studio/podcasts/{id}");
+
+        var (published, _) = await browser.PostFormAsync($"/studio/podcasts/{id}/publish", ("__RequestVerificationToken", token), ("publish", "true"));
+        var (foreign, _) = await browser.PostFormAsync($"/studio/podcasts/{bobs}/publish", ("__RequestVerificationToken", token), ("publish", "true"));
+        var (noToken, _) = await browser.PostFormAsync($"/studio/podcasts/{id}/publish", ("publish", "false"));
+
+        published.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        published.Headers.Location!.ToString().ShouldBe($"/studio/podcasts/{id}?saved=published");
+        foreign.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        noToken.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await server.Client().GetJsonAsync($"/api/v1/podcasts/{id}")).Status.ShouldBe(HttpStatusCode.OK);
+        (await server.Client().GetJsonAsync($"/api/v1/podcasts/{bobs}")).Status.ShouldBe(HttpStatusCode.NotFound);
+        var page = await browser.PageAsync($"/studio/podcasts/{id}");
+        page.Document.QuerySelector("input[name=publish]")!.GetAttribute("value").ShouldBe("false");
+        page.Document.QuerySelector($"a[href='/podcasts/{id}']").ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task NewEpisode_ValidAndInvalidForms_DraftCreatedOrReasonsShown()
     {
         var (user, browser) = await SignedInCreatorAsync();

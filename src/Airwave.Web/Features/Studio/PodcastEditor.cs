@@ -27,6 +27,7 @@ internal static class PodcastEditor
         app.MapPost(NewPodcastPath, CreateAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         app.MapGet("/studio/podcasts/{podcastId:guid}", EditFormAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/studio/podcasts/{podcastId:guid}", UpdateAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        app.MapPost("/studio/podcasts/{podcastId:guid}/publish", PublishAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         app.MapGet("/studio/podcasts/{podcastId:guid}/episodes/new", NewEpisodeFormAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/studio/podcasts/{podcastId:guid}/episodes/new", CreateEpisodeAsync).AllowAnonymous().DisableAntiforgery()
             .ExcludeFromDescription();
@@ -78,6 +79,8 @@ internal static class PodcastEditor
         {
             "created" => "Your podcast was created as a draft. Add a cover and a first episode.",
             "updated" => "Your changes were saved.",
+            "published" => "Your podcast is public now.",
+            "unpublished" => "Your podcast is a draft again: its page and feed are no longer public.",
             _ => null,
         };
         return FormPage(http, antiforgery, podcast, form, new Dictionary<string, string>(), null, StatusCodes.Status200OK, notice);
@@ -106,6 +109,27 @@ internal static class PodcastEditor
         return change.Succeeded
             ? StudioEndpoints.Redirect(http, PodcastPath(podcastId) + "?saved=updated")
             : FormPage(http, antiforgery, podcast, form, change.Errors, change.Problem, StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary><c>POST /studio/podcasts/{id}/publish</c> with <c>publish=true|false</c>: the show made public or back to draft.</summary>
+    private static async Task<IResult> PublishAsync(Guid podcastId, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
+        CancellationToken cancellationToken)
+    {
+        if (await StudioAccess.DenyPostAsync(http, antiforgery) is { } denied)
+        {
+            return denied;
+        }
+
+        var publish = (await http.Request.ReadFormAsync(cancellationToken))["publish"].ToString() != "false";
+        var change = await editor.SetPodcastPublishedAsync(http.User, http.Request, podcastId, publish, cancellationToken);
+        if (change.NotFound)
+        {
+            return NotFound(http);
+        }
+
+        return change.Succeeded
+            ? StudioEndpoints.Redirect(http, PodcastPath(podcastId) + (publish ? "?saved=published" : "?saved=unpublished"))
+            : StudioEndpoints.Message(http, "Not changed", change.Problem ?? "The show could not be changed.", StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> NewEpisodeFormAsync(Guid podcastId, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
