@@ -6,7 +6,8 @@ namespace Airwave.Web;
 /// <summary>
 /// Registers the Web module: the server-rendered public site (home, search, podcast and episode pages, the embeddable
 /// player, sitemap and robots.txt) and its assets. Pages are Razor components rendered statically on the server
-/// (see docs/adr/0017); JavaScript is used only by the player.
+/// (see docs/adr/0017) and the creator studio's pages (docs/adr/0019). JavaScript is used only by the player and the
+/// studio's uploads.
 /// </summary>
 public static class WebModule
 {
@@ -29,6 +30,8 @@ public static class WebModule
         EpisodePageEndpoint.Map(app);
         SitemapEndpoints.Map(app);
         Features.Studio.StudioEndpoints.Map(app);
+        Features.Studio.PodcastEditor.Map(app);
+        Features.Studio.EpisodeEditor.Map(app);
         return app;
     }
 }

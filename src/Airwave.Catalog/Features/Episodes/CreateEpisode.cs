@@ -30,7 +30,7 @@ internal static class CreateEpisode
             .WithName("CreateEpisode")
             .WithSummary("Create a draft episode");
 
-    private static async Task<Results<Created<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Created<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid podcastId, Request request, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,
         CancellationToken cancellationToken)
     {

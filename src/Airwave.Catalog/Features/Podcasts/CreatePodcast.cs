@@ -40,7 +40,7 @@ internal static class CreatePodcast
             .WithName("CreatePodcast")
             .WithSummary("Create a podcast (as a draft)");
 
-    private static async Task<Results<Created<PodcastResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Created<PodcastResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Request request, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, PublicUrls urls, TimeProvider clock,
         CancellationToken cancellationToken)
     {

@@ -24,7 +24,7 @@ internal static class PublishPodcast
             .WithSummary("Take a podcast back to draft");
     }
 
-    private static async Task<Results<Ok<PodcastResponse>, ProblemHttpResult>> SetPublishedAsync(
+    internal static async Task<Results<Ok<PodcastResponse>, ProblemHttpResult>> SetPublishedAsync(
         Guid podcastId, bool publish, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, CatalogChanges changes, PublicUrls urls,
         TimeProvider clock, CancellationToken cancellationToken)
     {

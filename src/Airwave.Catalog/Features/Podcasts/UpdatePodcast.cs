@@ -43,7 +43,7 @@ internal static class UpdatePodcast
             .WithName("UpdatePodcast")
             .WithSummary("Change some of a podcast's fields");
 
-    private static async Task<Results<Ok<PodcastResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<PodcastResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid podcastId, Request request, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, CatalogChanges changes, PublicUrls urls,
         TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -122,7 +122,7 @@ internal static class StudioEndpoints
         return Site.Render<SignInPage>(http, new { Meta = meta, Token = token, Email = email, Errors = errors, FormError = formError }, statusCode);
     }
 
-    private static RazorComponentResult Message(HttpContext http, string heading, string message, int statusCode)
+    internal static RazorComponentResult Message(HttpContext http, string heading, string message, int statusCode)
     {
         NoStore(http);
         return Site.Render<NotFoundPage>(http, new
@@ -134,7 +134,7 @@ internal static class StudioEndpoints
     }
 
     /// <summary>303 See Other: after a form post the browser follows with a GET, so a reload does not post again.</summary>
-    private static StatusCodeHttpResult Redirect(HttpContext http, string path)
+    internal static StatusCodeHttpResult Redirect(HttpContext http, string path)
     {
         NoStore(http);
         http.Response.Headers.Location = path;
@@ -142,5 +142,5 @@ internal static class StudioEndpoints
     }
 
     /// <summary>Signed-in pages and forms with tokens must not be kept by browsers or shared caches.</summary>
-    private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
+    internal static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 }
