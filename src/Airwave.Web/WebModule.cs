@@ -29,6 +29,7 @@ public static class WebModule
         EpisodePageEndpoint.Map(app);
         SitemapEndpoints.Map(app);
         Features.Studio.StudioEndpoints.Map(app);
+        Features.Studio.AnalyticsDashboard.Map(app);
         return app;
     }
 }
