@@ -30,6 +30,7 @@ public static class WebModule
         SitemapEndpoints.Map(app);
         Features.Studio.StudioEndpoints.Map(app);
         Features.Studio.AnalyticsDashboard.Map(app);
+        Features.Admin.AdminPages.Map(app);
         return app;
     }
 }
