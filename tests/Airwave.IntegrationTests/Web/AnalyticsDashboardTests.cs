@@ -89,7 +89,7 @@ public abstract class AnalyticsDashboardTests(AnalyticsServer server)
         Row(page, "#devices")[1].ShouldBe("3");
         d.QuerySelector("#plays")!.TextContent.ShouldBe("1");
         d.QuerySelector("#play-listeners")!.TextContent.ShouldBe("1");
-        d.QuerySelector("#listened-hours")!.TextContent.ShouldBe("0.1"); // 300 s
+        d.QuerySelector("#listened-time")!.TextContent.ShouldBe("5 min"); // 300 s
         d.QuerySelector("#completion")!.TextContent.ShouldBe("50 %");
         d.QuerySelector("#counting-window")!.TextContent.ShouldContain("per UTC calendar day");
         var csv = d.QuerySelector("#csv-export")!.GetAttribute("href")!;
