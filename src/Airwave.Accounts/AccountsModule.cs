@@ -32,6 +32,7 @@ public static class AccountsModule
         services.AddSingleton<Passwords>();
         services.AddSingleton<TokenPairs>();
         services.AddSingleton<IAccountAdministration, AccountAdministration>();
+        services.AddSingleton<IUserAdministration, UserAdministration>();
         services.AddSingleton<IUserDirectory, UserDirectory>();
         services.AddSingleton<IBrowserSignIn, BrowserSignIn>();
         services.AddRoleService<SessionCleanup>(ServerRoles.Worker);

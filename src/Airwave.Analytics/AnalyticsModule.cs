@@ -30,6 +30,7 @@ public static class AnalyticsModule
         services.AddSingleton<IValidateOptions<AnalyticsOptions>, AnalyticsOptionsValidator>();
         services.AddSingleton<AnalyticsStore>();
         services.AddSingleton<ReportStore>();
+        services.AddSingleton<Contracts.IAudienceReports, Contracts.AudienceReports>();
         services.AddSingleton<AnalyticsEngineSettings>();
         services.AddSingleton<RequestImporter>();
 

@@ -31,6 +31,7 @@ public static class CatalogModule
         services.AddSingleton<TakedownStore>();
         services.AddSingleton<IWithheldMedia, Features.Takedowns.WithheldMediaLookup>();
         services.AddSingleton<IContentModeration, Features.Takedowns.ContentModeration>();
+        services.AddSingleton<ITakedownRecords, Features.Takedowns.TakedownRecords>();
         services.AddSingleton<IListenableEpisodes, Features.Listening.ListenableEpisodeLookup>();
         services.AddSingleton<PublicCatalogStore>();
         services.AddSingleton<IPublicCatalog, Public.PublicCatalog>();

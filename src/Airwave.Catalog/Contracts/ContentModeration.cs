@@ -44,3 +44,10 @@ public interface IContentModeration
 
     Task<ModerationResult> RestoreAsync(string subjectKind, Guid subjectId, string? reason, Guid actorId, CancellationToken cancellationToken);
 }
+
+/// <summary>The record of takedowns and restores, for the admin web pages.</summary>
+public interface ITakedownRecords
+{
+    /// <summary>The latest takedowns and restores, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<TakedownRecord>> LatestAsync(int limit, CancellationToken cancellationToken);
+}
