@@ -68,6 +68,9 @@ public sealed class SiteFixture : IAsyncLifetime
         {
             BaseURL = Server.BaseAddress.ToString(),
             JavaScriptEnabled = javaScript,
+            // Headless Chromium calls itself "HeadlessChrome", which download counting rightly drops as a bot; these
+            // pages stand for people, so they use the user agent of the same Chrome with a window.
+            UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         return await context.NewPageAsync();

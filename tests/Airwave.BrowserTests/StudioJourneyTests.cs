@@ -1,4 +1,8 @@
+using Airwave.Analytics.Downloads;
+using Airwave.Core.Events;
+using Airwave.Delivery.Log;
 using Airwave.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Airwave.BrowserTests;
@@ -7,7 +11,8 @@ namespace Airwave.BrowserTests;
 /// The creator's journey through the studio in Chromium: sign in, create a show with the form (a refused value shown
 /// next to its field first), upload its cover with a preview, start an episode, upload real audio through the page's
 /// tus client with the progress bar moving, watch processing become ready with the loudness report, publish, open the
-/// public page and play; and a file that is not audio shows the server's reason.
+/// public page and play it to the end, then find that download and that play in the analytics dashboard; and a file
+/// that is not audio shows the server's reason.
 /// </summary>
 public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFixture>
 {
@@ -85,8 +90,27 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         await page.Locator("#public-page-link").ClickAsync();
         await page.WaitForURLAsync($"**/episodes/{episodeId}");
         (await page.Locator("h1").TextContentAsync()).ShouldBe("Pilot");
+        // Listened to the end at 3x: the player reports the whole 30 s (a play), the browser fetched the whole file (a download).
+        await page.Locator(".player-rate").SelectOptionAsync("3");
         await page.Locator(".player-toggle").ClickAsync();
         await page.WaitForFunctionAsync("() => document.querySelector('audio').currentTime > 2", null, new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('audio').ended", null, new() { Timeout = 60_000 });
+
+        // The download and the play are in the dashboard once the analytics work has run (counting pass, outbox relay).
+        await site.Server.Services.GetRequiredService<DeliveryLogWriter>().FlushAsync(CancellationToken.None);
+        await site.Server.Services.GetRequiredService<DownloadCounting>().RunOnceAsync(CancellationToken.None);
+        var relay = site.Server.Services.GetRequiredService<OutboxRelay>();
+        for (var i = 0; i < 100 && await site.Server.CountSqlAsync("SELECT COUNT(*) FROM outbox_events WHERE dispatched_at IS NULL AND dead_at IS NULL", new { }) > 0; i++)
+        {
+            await relay.DeliverDueAsync(CancellationToken.None);
+            await Task.Delay(100);
+        }
+
+        await page.GotoAsync($"/studio/podcasts/{podcastId}/analytics");
+
+        (await page.Locator("#downloads-total").TextContentAsync()).ShouldBe("1");
+        (await page.Locator("#plays").TextContentAsync()).ShouldBe("1");
+        await SiteFixture.ScreenshotAsync(page, "studio-journey-analytics");
         // The refused form answered 400 on purpose; nothing else may fail.
         errors.Where(e => !e.Contains("400", StringComparison.Ordinal)).ShouldBeEmpty();
     }
