@@ -11,12 +11,16 @@ namespace Airwave.IntegrationTests.Events;
 /// Scale-out mode end to end with the built executable: `airwave migrate`, then two `api` processes, a `worker` and
 /// an `analytics` process on PostgreSQL, the S3-compatible test server and RabbitMQ. An upload through api #1 waits
 /// until a worker exists, is processed by it and appears in the feed served by api #2; a worker killed mid-job is
-/// replaced and the job completes once; RabbitMQ stopped for 15 seconds during a burst of changes loses no event.
+/// replaced and the job completes once; RabbitMQ stopped for 15 seconds during a burst of changes, playback events
+/// and an upload loses no event: each is handled once per group, the listen figures are exactly what was sent, an
+/// analytics process killed while it reads the stream is succeeded by one that reads on from the stored offset, and
+/// nothing is dead-lettered.
 /// </summary>
 [Collection(RabbitMqCollection.Name)]
 public sealed class ScaleOutProcessTests : IAsyncLifetime
 {
     private readonly List<Process> _processes = [];
+    private readonly Dictionary<string, Process> _named = [];
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("airwave-scale-out-").FullName;
     private readonly TestS3Bucket _bucket = new();
     private readonly string _prefix = $"scale-{Guid.NewGuid():N}"[..18];
@@ -118,10 +122,22 @@ public sealed class ScaleOutProcessTests : IAsyncLifetime
             "SELECT COUNT(*) FROM processed_events p JOIN outbox_events o ON o.id = p.event_id WHERE o.type LIKE '%MediaProcessed' AND p.consumer_group = 'catalog'"))
             .ShouldBe(2);
 
-        // RabbitMQ away for 15 seconds during a burst of changes through both API instances: every request succeeds,
-        // the FeedChanged events wait in the outbox, and once the broker is back each is handled, once, by the worker.
+        // The long episode published: listeners' players report playing it below.
+        var listened = await api2.PostJsonAsync($"/api/v1/episodes/{second}/publish", null);
+        listened.Status.ShouldBe(HttpStatusCode.OK, listened.Body?.ToJsonString());
+        var analytics = _named["analytics"];
+        var third = await TestMedia.AudioAsync($"scale-outage-{Guid.NewGuid():N}.wav", 3, 1);
+
+        // RabbitMQ away for 15 seconds during a burst of changes, playback events (single and batched, anonymous
+        // listeners) and an upload through both API instances: every request succeeds, the events wait in the outbox,
+        // and once the broker is back each is handled, once, by its group.
         const string feedChanged = "SELECT COUNT(*) FROM outbox_events WHERE type LIKE '%FeedChanged'";
         var before = await ScalarAsync(feedChanged);
+        var outboxBefore = await ScalarAsync("SELECT COUNT(*) FROM outbox_events");
+        var burst = new PlaybackBurst(Guid.Parse(second), DateTimeOffset.UtcNow.AddMinutes(-2));
+        using var anonymous1 = new HttpClient { BaseAddress = api1.BaseAddress };
+        using var anonymous2 = new HttpClient { BaseAddress = api2.BaseAddress };
+        string outageUpload;
         await TestRabbitMq.StopAsync();
         try
         {
@@ -131,14 +147,31 @@ public sealed class ScaleOutProcessTests : IAsyncLifetime
                 changed.Status.ShouldBe(HttpStatusCode.OK, changed.Body?.ToJsonString());
             }
 
+            await burst.SendAsync(anonymous1, anonymous2);
+            outageUpload = await new TusTestClient(api1).UploadAsync(podcastId, third);
+
             (await ScalarAsync(feedChanged)).ShouldBe(before + 20);
+            (await ScalarAsync("SELECT COUNT(*) FROM outbox_events WHERE type LIKE '%PlaybackEventsRecorded'")).ShouldBe(PlaybackBurst.Requests);
             await Task.Delay(TimeSpan.FromSeconds(15));
-            (await ScalarAsync("SELECT COUNT(*) FROM outbox_events WHERE dispatched_at IS NULL")).ShouldBe(20);
+            var raised = await ScalarAsync("SELECT COUNT(*) FROM outbox_events") - outboxBefore;
+            raised.ShouldBeGreaterThanOrEqualTo(20 + PlaybackBurst.Requests + 1);
+            (await ScalarAsync("SELECT COUNT(*) FROM outbox_events WHERE dispatched_at IS NULL")).ShouldBe(raised);
         }
         finally
         {
             await TestRabbitMq.StartAsync();
         }
+
+        // The analytics process, the only one consuming the analytics group, is killed once it has handled part of
+        // the stream; its successor reads on from the offset stored with each handled event and counts nothing twice.
+        const string playbackHandled =
+            "SELECT COUNT(*) FROM processed_events p JOIN outbox_events o ON o.id = p.event_id WHERE o.type LIKE '%PlaybackEventsRecorded'";
+        await WaitUntilAsync(async () => await ScalarAsync(playbackHandled) > 0, "the analytics group handling the streamed playback events");
+        analytics.Kill(entireProcessTree: true);
+        await analytics.WaitForExitAsync();
+        var offsetAtKill = await ScalarAsync("SELECT COALESCE(MAX(next_offset), 0) FROM event_stream_offsets WHERE consumer_group = 'analytics'");
+        offsetAtKill.ShouldBeGreaterThan(0);
+        await RunAsync("analytics", "analytics2");
 
         await WaitUntilAsync(async () => await ScalarAsync("SELECT COUNT(*) FROM outbox_events WHERE dispatched_at IS NULL") == 0, "the outbox drained");
         await WaitUntilAsync(async () => await ScalarAsync(
@@ -150,6 +183,110 @@ public sealed class ScaleOutProcessTests : IAsyncLifetime
             using var response = await api1.GetAsync(new Uri($"/rss/{podcastId}", UriKind.Relative));
             return (await response.Content.ReadAsStringAsync()).Contains("Scaled Show 19", StringComparison.Ordinal);
         }, "the last title in the feed");
+
+        // Every playback event handled once, by the analytics group only; the figures are exactly what was sent.
+        await WaitUntilAsync(async () => await ScalarAsync(playbackHandled) == PlaybackBurst.Requests, "every playback event handled");
+        (await ScalarAsync(playbackHandled + " AND p.consumer_group = 'analytics'")).ShouldBe(PlaybackBurst.Requests);
+        (await ScalarAsync("SELECT COUNT(*) FROM playback_events")).ShouldBe(PlaybackBurst.Events);
+        (await ScalarAsync("SELECT COUNT(*) FROM listen_sessions")).ShouldBe(PlaybackBurst.Sessions);
+        (await ScalarAsync("SELECT SUM(events) FROM listen_sessions")).ShouldBe(PlaybackBurst.Events);
+        (await ScalarAsync("SELECT COUNT(*) FROM listen_sessions WHERE listened_seconds <> " + PlaybackBurst.SessionSeconds)).ShouldBe(0);
+        (await ScalarAsync("SELECT MAX(next_offset) FROM event_stream_offsets WHERE consumer_group = 'analytics'")).ShouldBeGreaterThanOrEqualTo(offsetAtKill);
+        var day = DateOnly.FromDateTime(burst.CreatedAt.UtcDateTime);
+        var range = $"from={day.AddDays(-1):yyyy-MM-dd}&to={day.AddDays(1):yyyy-MM-dd}";
+        var summary = await api1.GetJsonAsync($"/api/v1/analytics/episodes/{second}/summary?{range}");
+        summary.Status.ShouldBe(HttpStatusCode.OK, summary.Body?.ToJsonString());
+        var totals = summary.Body!["listens"]!["totals"]!;
+        totals["plays"]!.GetValue<long>().ShouldBe(PlaybackBurst.Sessions);
+        totals["unique_listeners"]!.GetValue<long>().ShouldBe(PlaybackBurst.Sessions);
+        totals["listened_seconds"]!.GetValue<double>().ShouldBe(PlaybackBurst.Sessions * PlaybackBurst.SessionSeconds);
+
+        // The upload completed during the outage was processed by the worker once the broker was back.
+        (await EpisodeUploadTests.WaitForProcessingAsync(owner, outageUpload))["processed_status"]!.GetValue<string>().ShouldBe("ready");
+        (await ScalarAsync("SELECT COUNT(*) FROM jobs WHERE status = 'succeeded'")).ShouldBe(3);
+        await WaitUntilAsync(async () => await ScalarAsync(
+            "SELECT COUNT(*) FROM processed_events p JOIN outbox_events o ON o.id = p.event_id WHERE o.type LIKE '%MediaProcessed' AND p.consumer_group = 'catalog'")
+            == 3, "the third MediaProcessed handled by the catalog group");
+
+        // Nothing dead: not in the outbox, not in any group's dead queue (a group no process consumes has none).
+        (await ScalarAsync("SELECT COUNT(*) FROM outbox_events WHERE dead_at IS NOT NULL OR attempts > 0")).ShouldBe(0);
+        foreach (var group in new[] { "media", "catalog", "notifications", "analytics" })
+        {
+            (await DeadAsync(names.DeadQueue(group))).ShouldBe(0u, group);
+        }
+    }
+
+    private static async Task<uint> DeadAsync(string queue)
+    {
+        try
+        {
+            return await TestRabbitMq.ReadyAsync(queue);
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Playback of one episode by <see cref="Sessions"/> anonymous listeners (one device and session each), four
+    /// 15-second progress reports per session (<see cref="SessionSeconds"/> heard), sent alternately through the two
+    /// API instances: the first sessions one event per request, the rest in batches of 25 sessions.
+    /// </summary>
+    private sealed class PlaybackBurst(Guid episodeId, DateTimeOffset createdAt)
+    {
+        public const double SessionSeconds = 60;
+        private const int SingleSessions = 30;
+        private const int BatchSessions = 25;
+        private const int Batches = 4;
+        private const int Reports = 4;
+
+        public DateTimeOffset CreatedAt => createdAt;
+
+        public const long Sessions = SingleSessions + BatchSessions * Batches;
+
+        public const long Events = Sessions * Reports;
+
+        public const long Requests = SingleSessions * Reports + Batches;
+
+        public async Task SendAsync(HttpClient first, HttpClient second)
+        {
+            var run = Guid.NewGuid().ToString("N")[..8];
+            var request = 0;
+            for (var s = 0; s < SingleSessions; s++)
+            {
+                foreach (var report in Session(run, s))
+                {
+                    var response = await (request++ % 2 == 0 ? first : second).PostJsonAsync("/api/v1/playback-events", report);
+                    response.Status.ShouldBe(HttpStatusCode.OK, response.Body?.ToJsonString());
+                    response.Body!["status"]!.GetValue<string>().ShouldBe("accepted", response.Body.ToJsonString());
+                }
+            }
+
+            for (var b = 0; b < Batches; b++)
+            {
+                var events = Enumerable.Range(SingleSessions + b * BatchSessions, BatchSessions).SelectMany(s => Session(run, s)).ToArray();
+                var response = await (b % 2 == 0 ? first : second).PostJsonAsync("/api/v1/playback-events/batch",
+                    new { sent_at = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture), events });
+                response.Status.ShouldBe(HttpStatusCode.OK, response.Body?.ToJsonString());
+                var results = response.Body!["results"]!.AsArray();
+                results.Count.ShouldBe(events.Length);
+                results.ShouldAllBe(r => r!["status"]!.GetValue<string>() == "accepted");
+            }
+        }
+
+        private IEnumerable<Dictionary<string, object>> Session(string run, int session) => Enumerable.Range(0, Reports).Select(r => new Dictionary<string, object>
+        {
+            ["event_id"] = $"{run}-{session}-{r}",
+            ["device_id"] = $"scale-device-{run}-{session}",
+            ["episode_id"] = episodeId,
+            ["session_id"] = $"scale-session-{session}",
+            ["sequence"] = r,
+            ["type"] = "progress",
+            ["position_start"] = r * SessionSeconds / Reports,
+            ["position_end"] = (r + 1) * SessionSeconds / Reports,
+            ["created_at"] = createdAt.AddSeconds(r * 15).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        });
     }
 
     private async Task<HttpClient> RunAsync(string role, string name)
@@ -181,6 +318,7 @@ public sealed class ScaleOutProcessTests : IAsyncLifetime
 
         var process = ServerProcess.Start(arguments, environment);
         _processes.Add(process);
+        _named[name] = process;
         return process;
     }
 
