@@ -1,3 +1,4 @@
+using Airwave.Accounts.Contracts;
 using Airwave.Accounts.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -80,76 +81,37 @@ internal static class AdminUsers
             [.. history.Select(a => new AccountActionResponse(a.Id, a.Action, a.Reason, a.ActorId, a.CreatedAt))]));
     }
 
-    private static async Task<Results<Ok<AdminUserResponse>, ValidationProblem, ProblemHttpResult>> DisableAsync(
-        Guid userId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReasonRequest? request, ClaimsPrincipal admin, UserStore users,
-        TimeProvider clock, CancellationToken cancellationToken)
+    private static Task<Results<Ok<AdminUserResponse>, ValidationProblem, ProblemHttpResult>> DisableAsync(
+        Guid userId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReasonRequest? request, ClaimsPrincipal admin,
+        IUserAdministration administration, UserStore users, CancellationToken cancellationToken) =>
+        AnswerAsync(administration.DisableAsync(admin.UserId()!.Value, userId, request?.Reason, cancellationToken), userId, users, cancellationToken);
+
+    private static Task<Results<Ok<AdminUserResponse>, ValidationProblem, ProblemHttpResult>> EnableAsync(
+        Guid userId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReasonRequest? request, ClaimsPrincipal admin,
+        IUserAdministration administration, UserStore users, CancellationToken cancellationToken) =>
+        AnswerAsync(administration.EnableAsync(admin.UserId()!.Value, userId, request?.Reason, cancellationToken), userId, users, cancellationToken);
+
+    /// <summary>The HTTP answer to a disable or enable: the account as it is now, or the problem the rules found.</summary>
+    private static async Task<Results<Ok<AdminUserResponse>, ValidationProblem, ProblemHttpResult>> AnswerAsync(Task<UserChangeResult> change,
+        Guid userId, UserStore users, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
-        var reason = Reason(request?.Reason, required: true, errors);
-        if (errors.Any)
+        var result = await change;
+        switch (result.Outcome)
         {
-            return errors.ToProblem();
-        }
+            case UserChangeOutcome.Invalid:
+                var errors = new FieldErrors();
+                foreach (var (field, message) in result.Errors)
+                {
+                    errors.Add(field, message);
+                }
 
-        if (await users.FindAsync(userId, cancellationToken) is null)
-        {
-            return Problems.NotFound("The user");
+                return errors.ToProblem();
+            case UserChangeOutcome.NotFound:
+                return Problems.NotFound("The user");
+            case UserChangeOutcome.Conflict:
+                return Problems.Conflict(result.Problem!, result.ProblemTitle!);
+            default:
+                return TypedResults.Ok(AdminUserResponse.From((await users.FindAsync(userId, cancellationToken))!));
         }
-
-        // An admin locking themselves out could leave a server with no admin able to undo it.
-        if (admin.UserId() == userId)
-        {
-            return Problems.Conflict("You cannot disable your own account; ask another admin.", "Cannot disable yourself");
-        }
-
-        var now = clock.GetUtcNow();
-        if (!await users.DisableAsync(Action(userId, "disable", reason, admin, now), cancellationToken))
-        {
-            return Problems.Conflict("The account is disabled already; enable it first to disable it with another reason.", "Already disabled");
-        }
-
-        return TypedResults.Ok(AdminUserResponse.From((await users.FindAsync(userId, cancellationToken))!));
     }
-
-    private static async Task<Results<Ok<AdminUserResponse>, ValidationProblem, ProblemHttpResult>> EnableAsync(
-        Guid userId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReasonRequest? request, ClaimsPrincipal admin, UserStore users,
-        TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        var reason = Reason(request?.Reason, required: false, errors);
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        if (await users.FindAsync(userId, cancellationToken) is null)
-        {
-            return Problems.NotFound("The user");
-        }
-
-        if (!await users.EnableAsync(Action(userId, "enable", reason, admin, clock.GetUtcNow()), cancellationToken))
-        {
-            return Problems.Conflict("The account is not disabled.", "Not disabled");
-        }
-
-        return TypedResults.Ok(AdminUserResponse.From((await users.FindAsync(userId, cancellationToken))!));
-    }
-
-    private static string? Reason(string? text, bool required, FieldErrors errors)
-    {
-        var reason = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-        errors.AddIf(required && reason is null, "reason", "is required: say why, it is kept with the account")
-            .AddIf(reason?.Length > MaxReasonLength, "reason", $"must be at most {MaxReasonLength} characters");
-        return reason;
-    }
-
-    private static AccountActionRow Action(Guid userId, string action, string? reason, ClaimsPrincipal admin, DateTimeOffset now) => new()
-    {
-        Id = Guid.CreateVersion7(now),
-        UserId = userId,
-        Action = action,
-        Reason = reason,
-        ActorId = admin.UserId()!.Value,
-        CreatedAt = now,
-    };
 }
