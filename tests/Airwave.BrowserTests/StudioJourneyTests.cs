@@ -1,6 +1,5 @@
 using Airwave.Analytics.Downloads;
 using Airwave.Core.Events;
-using Airwave.Delivery.Log;
 using Airwave.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -97,7 +96,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         await page.WaitForFunctionAsync("() => document.querySelector('audio').ended", null, new() { Timeout = 60_000 });
 
         // The download and the play are in the dashboard once the analytics work has run (counting pass, outbox relay).
-        await site.Server.Services.GetRequiredService<DeliveryLogWriter>().FlushAsync(CancellationToken.None);
+        (await site.Server.WaitForDeliveryLogAsync("kind = 'origin' AND path LIKE @audio", new { audio = "%.mp3" })).ShouldBeGreaterThan(0);
         await site.Server.Services.GetRequiredService<DownloadCounting>().RunOnceAsync(CancellationToken.None);
         var relay = site.Server.Services.GetRequiredService<OutboxRelay>();
         for (var i = 0; i < 100 && await site.Server.CountSqlAsync("SELECT COUNT(*) FROM outbox_events WHERE dispatched_at IS NULL AND dead_at IS NULL", new { }) > 0; i++)

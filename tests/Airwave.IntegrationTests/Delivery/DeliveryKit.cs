@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Airwave.Core.Data;
 using Airwave.Core.Storage;
-using Airwave.Delivery.Log;
 using Airwave.Delivery.Signing;
 using Airwave.IntegrationTests.Infrastructure;
 using Airwave.IntegrationTests.Media;
@@ -91,20 +90,9 @@ public static class DeliveryKit
     /// </summary>
     public static async Task<List<DeliveryLogRow>> LogRowsAsync(this ServerFixture server, string where, object parameters, int atLeast = 1)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await server.Services.GetRequiredService<DeliveryLogWriter>().FlushAsync(CancellationToken.None);
-            await using var connection = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
-            var rows = (await connection.QueryAsync<DeliveryLogRow>($"SELECT * FROM delivery_log WHERE {where} ORDER BY occurred_at, id", parameters))
-                .ToList();
-            if (rows.Count >= atLeast || DateTime.UtcNow > deadline)
-            {
-                return rows;
-            }
-
-            await Task.Delay(50);
-        }
+        await server.WaitForDeliveryLogAsync(where, parameters, atLeast);
+        await using var connection = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
+        return [.. await connection.QueryAsync<DeliveryLogRow>($"SELECT * FROM delivery_log WHERE {where} ORDER BY occurred_at, id", parameters)];
     }
 
     /// <summary>The one row of the request that sent <paramref name="sessionId"/> as X-Playback-Session-Id.</summary>

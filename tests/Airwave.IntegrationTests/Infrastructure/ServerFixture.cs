@@ -68,6 +68,27 @@ public abstract class ServerFixture : IAsyncLifetime
         return await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, sql, parameters);
     }
 
+    /// <summary>
+    /// Waits (up to 30 s) until the delivery log holds at least <paramref name="atLeast"/> rows matching
+    /// <paramref name="where"/> and returns their count: a row is queued when its response has ended on the server,
+    /// which can be just after the client has seen the end.
+    /// </summary>
+    public async Task<long> WaitForDeliveryLogAsync(string where, object parameters, int atLeast = 1)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await Services.GetRequiredService<Airwave.Delivery.Log.DeliveryLogWriter>().FlushAsync(CancellationToken.None);
+            var count = await CountSqlAsync($"SELECT COUNT(*) FROM delivery_log WHERE {where}", parameters);
+            if (count >= atLeast || DateTime.UtcNow > deadline)
+            {
+                return count;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     private async Task StartAsync()
     {
         var overrides = new Dictionary<string, string?>
