@@ -35,6 +35,7 @@ public static class AccountsModule
         services.AddSingleton<IUserAdministration, UserAdministration>();
         services.AddSingleton<IUserDirectory, UserDirectory>();
         services.AddSingleton<IBrowserSignIn, BrowserSignIn>();
+        services.AddSingleton<IAccountPages, AccountPages>();
         services.AddRoleService<SessionCleanup>(ServerRoles.Worker);
 
         services.AddAuthentication(SelectorScheme)

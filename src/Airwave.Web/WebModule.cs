@@ -33,6 +33,7 @@ public static class WebModule
         Features.Studio.PodcastEditor.Map(app);
         Features.Studio.EpisodeEditor.Map(app);
         Features.Studio.AnalyticsDashboard.Map(app);
+        Features.Studio.AccountPages.Map(app);
         Features.Admin.AdminPages.Map(app);
         return app;
     }

@@ -7,7 +7,7 @@ using Microsoft.Playwright;
 namespace Airwave.BrowserTests;
 
 /// <summary>
-/// The creator's journey through the studio in Chromium: sign in, create a show with the form (a refused value shown
+/// The creator's journey through the studio in Chromium: register, create a show with the form (a refused value shown
 /// next to its field first), upload its cover with a preview, start an episode, upload real audio through the page's
 /// tus client with the progress bar moving, watch processing become ready with the loudness report, publish, open the
 /// public page and play it to the end, then find that download and that play in the analytics dashboard; and a file
@@ -28,10 +28,10 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
     [Fact]
     public async Task Journey_CreateShowUploadProcessPublishAndPlay()
     {
-        var creator = await site.Server.SignUpAsync(displayName: "Sam Studio");
         var page = await site.NewPageAsync();
         var errors = CollectErrors(page);
-        await SignInAsync(page, creator.Email);
+        // The journey starts with registering in the browser (the header's link, then the form); it lands in the studio.
+        var creator = await AccountAndQualityTests.RegisterAsync(site, page, "Sam Studio", "creator");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "New podcast" }).ClickAsync();
         await page.WaitForURLAsync("**/studio/podcasts/new");

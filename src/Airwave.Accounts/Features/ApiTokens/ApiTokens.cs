@@ -34,7 +34,7 @@ internal static class ApiTokens
             .WithName("RevokeApiToken").WithSummary("Revoke a personal API token");
     }
 
-    private static async Task<Results<Created<CreatedToken>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    internal static async Task<Results<Created<CreatedToken>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateRequest request, ClaimsPrincipal user, ApiTokenStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (user.AuthMethod() == AuthMethods.PersonalToken)
@@ -76,14 +76,14 @@ internal static class ApiTokens
             new CreatedToken(row.Id, row.Name, secret, row.TokenPrefix, scopes, row.CreatedAt, row.ExpiresAt));
     }
 
-    private static async Task<Ok<TokenList>> ListAsync(ClaimsPrincipal user, ApiTokenStore store, CancellationToken cancellationToken)
+    internal static async Task<Ok<TokenList>> ListAsync(ClaimsPrincipal user, ApiTokenStore store, CancellationToken cancellationToken)
     {
         var rows = await store.ListAsync(user.UserId()!.Value, cancellationToken);
         return TypedResults.Ok(new TokenList([.. rows.Select(r => new TokenSummary(
             r.Id, r.Name, r.TokenPrefix, r.Scopes.Split(','), r.CreatedAt, r.ExpiresAt, r.LastUsedAt))]));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
         Guid tokenId, ClaimsPrincipal user, ApiTokenStore store, TimeProvider clock, CancellationToken cancellationToken) =>
         await store.RevokeAsync(user.UserId()!.Value, tokenId, clock.GetUtcNow(), cancellationToken)
             ? TypedResults.NoContent()

@@ -15,7 +15,7 @@ internal static class RegisterUser
             .WithName("RegisterUser")
             .WithSummary("Create an account (role creator or listener)");
 
-    private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Request request, UserStore users, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = Validate(request);
