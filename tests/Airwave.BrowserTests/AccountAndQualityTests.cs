@@ -201,6 +201,29 @@ public sealed class AccountAndQualityTests(SiteFixture site) : IClassFixture<Sit
         problems.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Checker_OnAPageWithEveryFault_NamesEachOne()
+    {
+        // The checker must find what it looks for, or the page checks above would pass for nothing.
+        var page = await site.NewPageAsync(width: PhoneWidth);
+        await page.SetContentAsync("""
+            <html><body><main><h1>One</h1><h1>Two</h1><img src="data:,"><form><input id="nameless" type="text">
+            <label for="named">Named</label><input id="named"><input type="hidden" name="h"></form>
+            <div style="width: 2000px">wide</div></main><footer><a href="#">x</a></footer></body></html>
+            """);
+
+        var problems = await page.EvaluateAsync<string[]>(Checker);
+
+        problems.Length.ShouldBe(5, string.Join("; ", problems));
+        problems.ShouldContain("html has no lang");
+        problems.ShouldContain("2 h1 elements");
+        problems.ShouldContain(p => p.StartsWith("img without alt", StringComparison.Ordinal));
+        problems.ShouldContain("field without a label: nameless");
+        problems.ShouldContain(p => p.StartsWith("scrolls sideways: ", StringComparison.Ordinal));
+        (await page.EvaluateAsync<string?>(MarkFirstField)).ShouldBe("nameless");
+        (await TabUntilFirstFieldOrFooterAsync(page)).ShouldBe("first-field");
+    }
+
     [Theory]
     [InlineData(PhoneWidth)]
     [InlineData(1280)]
