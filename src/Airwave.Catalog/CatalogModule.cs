@@ -49,6 +49,7 @@ public static class CatalogModule
         services.AddSingleton<FeedStore>();
         services.AddSingleton<FeedBuilder>();
         services.AddSingleton<FeedCache>();
+        services.AddSingleton<FeedMetrics>();
         services.AddSingleton<AnnouncerSignal>();
         services.AddSingleton<CatalogChanges>();
         services.AddRoleService<EpisodeAnnouncer>(ServerRoles.Worker);
@@ -72,9 +73,10 @@ public static class CatalogModule
         var urls = services.GetRequiredService<PublicUrls>();
         var clock = services.GetRequiredService<TimeProvider>();
         var options = services.GetRequiredService<IOptions<FeedOptions>>().Value;
+        var metrics = services.GetRequiredService<FeedMetrics>();
         return app.Use(async (context, next) =>
         {
-            if (!await Features.Feeds.GetRssFeed.TryAnswerFromMemoryAsync(context, cache, urls, clock, options))
+            if (!await Features.Feeds.GetRssFeed.TryAnswerFromMemoryAsync(context, cache, urls, clock, options, metrics))
             {
                 await next(context);
             }

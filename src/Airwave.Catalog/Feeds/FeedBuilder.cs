@@ -37,6 +37,7 @@ internal sealed class FeedBuilder(
     IOptions<FeedOptions> options,
     TimeProvider clock,
     FeedCache cache,
+    FeedMetrics metrics,
     ILogger<FeedBuilder> logger) : IDisposable
 {
     /// <summary>Brotli quality 4: most of quality 11's gain on feed XML at a small fraction of its time (builds stay in milliseconds).</summary>
@@ -171,6 +172,7 @@ internal sealed class FeedBuilder(
         await store.SaveAsync(podcastId, baseUrl, podcast.FeedVersion, pageSize, documents.Count, changed, now, limitBaseUrls: urls.Configured is null,
             cancellationToken);
         cache.Invalidate();
+        metrics.Built(started);
         // bench/delivery reads this line for the rebuild time.
         logger.LogInformation("Feed of podcast {PodcastId} rebuilt for {BaseUrl} in {ElapsedMs} ms: {Episodes} episodes, {Changed} of {Pages} page(s) changed",
             podcastId, baseUrl, Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture), entries.Count,

@@ -16,6 +16,7 @@ public static class PlatformSetup
             .Validate(o => o.Workers >= 0 && o.Lease >= TimeSpan.FromSeconds(3), "Jobs:Workers must be 0 or more and Jobs:Lease at least 3 seconds.")
             .ValidateOnStart();
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<JobMetrics>();
         services.AddRoleService<JobWorker>(ServerRoles.Worker);
 
         services.AddAirwaveStorage();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -72,6 +73,7 @@ public sealed class JobWorker(
     JobQueue queue,
     IEnumerable<IJobHandler> handlers,
     IOptions<JobOptions> options,
+    JobMetrics metrics,
     ILogger<JobWorker> logger) : BackgroundService
 {
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
@@ -100,6 +102,7 @@ public sealed class JobWorker(
         }
 
         var context = new JobContext(job, owner);
+        var started = Stopwatch.GetTimestamp();
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = HeartbeatAsync(job, owner, context, running);
         try
@@ -108,11 +111,13 @@ public sealed class JobWorker(
             await running.CancelAsync();
             await heartbeat;
             await queue.CompleteAsync(job.Id, owner, CancellationToken.None);
+            metrics.Finished(job.Kind, "succeeded", started);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down: the lease runs out and the job is claimed again, here after a restart or elsewhere.
             logger.LogInformation("Stopped {Kind} job {Id} for shutdown; it will be picked up again", job.Kind, job.Id);
+            metrics.Finished(job.Kind, "stopped", started);
             throw;
         }
         catch (Exception e)
@@ -125,6 +130,7 @@ public sealed class JobWorker(
             if (e is PermanentJobFailureException || job.Attempts >= job.MaxAttempts)
             {
                 await GiveUpAsync(handler, job, owner, reason, CancellationToken.None);
+                metrics.Finished(job.Kind, "failed", started);
             }
             else
             {
@@ -132,6 +138,7 @@ public sealed class JobWorker(
                 logger.LogWarning(e, "{Kind} job {Id} failed (attempt {Attempt} of {Max}); retrying in {Delay}",
                     job.Kind, job.Id, job.Attempts, job.MaxAttempts, delay);
                 await queue.FailAsync(job.Id, owner, reason, delay, CancellationToken.None);
+                metrics.Finished(job.Kind, "retrying", started);
             }
         }
 

@@ -9,6 +9,7 @@ using Airwave.Media;
 using Airwave.Notifications;
 using Airwave.Web;
 using Airwave.Core.Http;
+using Airwave.Core.Observability;
 using Airwave.Core.Time;
 using Airwave.Core.Identity;
 using Microsoft.AspNetCore.DataProtection;
@@ -58,6 +59,7 @@ internal static class AirwaveApp
         services.AddAirwaveHttp();
         services.AddAirwaveDatabase();
         services.AddAirwaveOpenApi();
+        services.AddAirwaveMetrics();
         // Feeds and JSON compress well; audio is already compressed and is left alone.
         services.AddResponseCompression(o =>
         {
@@ -98,9 +100,10 @@ internal static class AirwaveApp
         app.UseAuthentication();
         app.UseAuthorization();
 
-        // Every role answers health checks, so a supervisor or load balancer can watch workers like API instances.
+        // Every role answers health checks and /metrics, so a supervisor, load balancer or Prometheus watches workers like API instances.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapAirwaveMetrics();
         if (!roles.HasFlag(ServerRoles.Api))
         {
             return app;

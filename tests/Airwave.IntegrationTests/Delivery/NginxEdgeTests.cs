@@ -132,6 +132,18 @@ public sealed class NginxEdgeTests(NginxEdgeServer server) : IClassFixture<Nginx
     }
 
     [Fact]
+    public async Task Metrics_NotReachableThroughTheEdge_ButOnTheInstance()
+    {
+        using var edge = server.Edge();
+        using var throughEdge = await edge.GetAsync(new Uri("/metrics", UriKind.Relative));
+        throughEdge.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await throughEdge.Content.ReadAsStringAsync()).ShouldNotContain("http_server_request_duration_seconds");
+
+        using var direct = await server.Client().GetAsync(new Uri("/metrics", UriKind.Relative));
+        direct.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Feed_CachedByTheEdge()
     {
         var owner = await server.SignUpAsync();

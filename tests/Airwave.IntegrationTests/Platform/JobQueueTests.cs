@@ -1,5 +1,8 @@
 using Airwave.Core.Data;
 using Airwave.Core.Jobs;
+using Airwave.Core.Observability;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Airwave.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -96,7 +99,10 @@ public sealed class JobQueueTests
         await using var setup = await QueueSetup.CreateAsync(provider);
         await setup.EnqueueAsync("later", maxAttempts: 2);
         var handler = new RetryLaterHandler();
-        var worker = new JobWorker(setup.Queue, [handler], Microsoft.Extensions.Options.Options.Create(new JobOptions()), NullLogger<JobWorker>.Instance);
+        await using var services = new ServiceCollection().AddAirwaveMetrics().BuildServiceProvider();
+        var worker = new JobWorker(setup.Queue, [handler], Microsoft.Extensions.Options.Options.Create(new JobOptions()),
+            new JobMetrics(services.GetRequiredService<IMeterFactory>()), NullLogger<JobWorker>.Instance);
+        var metrics = services.GetRequiredService<MetricsCollector>();
 
         // No delay asked for: due again at once (the default backoff would wait 5 seconds).
         (await worker.RunNextAsync("w", CancellationToken.None)).ShouldBeTrue();
@@ -110,6 +116,12 @@ public sealed class JobQueueTests
         status.Attempts.ShouldBe(2);
         handler.FailedWith.ShouldBe("the target asked to come back later");
         (await worker.RunNextAsync("w", CancellationToken.None)).ShouldBeFalse();
+
+        // Each run is counted on /metrics by kind and outcome.
+        var scraped = metrics.Scrape();
+        scraped.ShouldContain("airwave_jobs_finished_total{kind=\"test\",outcome=\"retrying\"} 1\n");
+        scraped.ShouldContain("airwave_jobs_finished_total{kind=\"test\",outcome=\"failed\"} 1\n");
+        scraped.ShouldContain("airwave_jobs_duration_seconds_count{kind=\"test\",outcome=\"failed\"} 1\n");
     }
 
     private sealed class RetryLaterHandler : IJobHandler

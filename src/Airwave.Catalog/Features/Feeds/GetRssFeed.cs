@@ -30,7 +30,7 @@ internal static class GetRssFeed
             .ProducesProblem(StatusCodes.Status410Gone);
 
     private static async Task<IResult> HandleAsync(Guid podcastId, int? page, HttpContext http, FeedStore store, FeedBuilder builder,
-        FeedCache cache, PublicUrls urls, IOptions<FeedOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        FeedCache cache, PublicUrls urls, IOptions<FeedOptions> options, TimeProvider clock, FeedMetrics metrics, CancellationToken cancellationToken)
     {
         var number = page ?? 1;
         var baseUrl = urls.BaseOf(http.Request);
@@ -66,6 +66,7 @@ internal static class GetRssFeed
         if (NotModified(http.Request, state.Etag, state.LastModified.Value))
         {
             await AnswerAsync(http, options.Value, encoding, state.Etag, state.LastModified.Value, null, cancellationToken);
+            metrics.Answered(fromMemory: false, notModified: true);
             return TypedResults.Empty;
         }
 
@@ -83,6 +84,7 @@ internal static class GetRssFeed
 
         // The body's own tag and date: it may have been rebuilt since the state was read.
         await AnswerAsync(http, options.Value, encoding, body.Etag, body.LastModified, body, cancellationToken);
+        metrics.Answered(fromMemory: false, notModified: false);
         return TypedResults.Empty;
     }
 
@@ -92,7 +94,8 @@ internal static class GetRssFeed
     /// requests apps and CDNs repeat all day — without routing, authentication or any database work. Anything else
     /// (not cached, a page, a draft show) goes on to the endpoint above. True when answered.
     /// </summary>
-    public static async Task<bool> TryAnswerFromMemoryAsync(HttpContext http, FeedCache cache, PublicUrls urls, TimeProvider clock, FeedOptions options)
+    public static async Task<bool> TryAnswerFromMemoryAsync(HttpContext http, FeedCache cache, PublicUrls urls, TimeProvider clock, FeedOptions options,
+        FeedMetrics metrics)
     {
         var request = http.Request;
         var path = request.Path.Value;
@@ -113,6 +116,7 @@ internal static class GetRssFeed
         if (NotModified(request, etag, lastModified))
         {
             await AnswerAsync(http, options, encoding, etag, lastModified, null, http.RequestAborted);
+            metrics.Answered(fromMemory: true, notModified: true);
             return true;
         }
 
@@ -122,6 +126,7 @@ internal static class GetRssFeed
         }
 
         await AnswerAsync(http, options, encoding, body.Etag, body.LastModified, body, http.RequestAborted);
+        metrics.Answered(fromMemory: true, notModified: false);
         return true;
     }
 

@@ -1,0 +1,67 @@
+using Airwave.Core.Http;
+using Airwave.Core.Options;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Airwave.Core.Observability;
+
+/// <summary>Who may read <c>/metrics</c>.</summary>
+public sealed class MetricsOptions
+{
+    public const string Section = "Metrics";
+
+    /// <summary>
+    /// Addresses and CIDR ranges (separated by commas) whose connections may read /metrics, e.g. the Prometheus
+    /// server's network. Everyone else gets 404. Empty: nobody. The connection's own peer counts, not
+    /// X-Forwarded-For: a scraper talks to each instance directly, and requests relayed by a proxy are refused.
+    /// </summary>
+    public string AllowedNetworks { get; set; } = "127.0.0.1, ::1";
+
+    public IEnumerable<string> Validate()
+    {
+        TrustedProxies.Parse(AllowedNetworks, out var problems);
+        return problems.Select(p => $"Metrics:AllowedNetworks: {p}");
+    }
+}
+
+/// <summary>
+/// <c>GET /metrics</c> in the Prometheus text format, on every role (workers and analytics processes are scraped
+/// like API instances). Not in the API description: it is for operators' scrapers, not for integrators.
+/// </summary>
+public static class MetricsEndpoint
+{
+    public const string Path = "/metrics";
+
+    public static IServiceCollection AddAirwaveMetrics(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.AddSingleton<MetricsCollector>();
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MetricsOptions>>(new RulesValidator<MetricsOptions>(o => o.Validate()));
+        return services;
+    }
+
+    /// <summary>Starts collecting at once, so the first scrape shows what happened since start.</summary>
+    public static IEndpointRouteBuilder MapAirwaveMetrics(this IEndpointRouteBuilder app)
+    {
+        var collector = app.ServiceProvider.GetRequiredService<MetricsCollector>();
+        var allowed = TrustedProxies.Parse(app.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value.AllowedNetworks, out _);
+        app.MapGet(Path, (HttpContext http) =>
+        {
+            // A request relayed by a proxy (the edge on this machine, a load balancer) comes from the proxy's address:
+            // it is refused whatever that address, as scrapers talk to each instance directly.
+            if (http.Connection.RemoteIpAddress is not { } peer || !allowed.Contains(peer)
+                || http.Request.Headers.ContainsKey("X-Forwarded-For") || http.Request.Headers.ContainsKey("Forwarded"))
+            {
+                return Problems.NotFound("The address");
+            }
+
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Text(collector.Scrape(), PrometheusText.ContentType);
+        }).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using Airwave.IntegrationTests.Infrastructure;
+using Airwave.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Airwave.IntegrationTests.Platform;
+
+/// <summary>/metrics on a real server: Prometheus text with the request, runtime and Airwave metrics, only its own.</summary>
+public sealed class MetricsTests : IDisposable
+{
+    private readonly List<string> _directories = [];
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var directory in _directories)
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_FromLoopback_PrometheusText_WithRequestsRuntimeAndFeeds_OfThisServerOnly()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var server = await StartAsync(database, "all");
+        await using var other = await StartAsync(database, "api");
+        using var client = new HttpClient { BaseAddress = Address(server) };
+        using var otherClient = new HttpClient { BaseAddress = Address(other) };
+
+        (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.GetAsync(new Uri($"/rss/{Guid.NewGuid()}", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await otherClient.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.ToString().ShouldBe("text/plain; version=0.0.4; charset=utf-8");
+        response.Headers.CacheControl!.NoStore.ShouldBeTrue();
+        var text = await response.Content.ReadAsStringAsync();
+        text.ShouldContain("# TYPE http_server_request_duration_seconds histogram");
+        text.ShouldContain("http_route=\"/healthz\"");
+        text.ShouldContain("http_route=\"/rss/{podcastId:guid}\"");
+        // The other server's requests are its own.
+        text.ShouldNotContain("http_route=\"/readyz\"");
+        text.ShouldContain("# TYPE dotnet_gc_collections_total counter");
+        text.ShouldContain("# TYPE airwave_metrics_series_dropped_total counter");
+        // Every sample line is a name, optional labels and a number.
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')))
+        {
+            line.ShouldMatch(@"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (-?[0-9.eE+-]+|\+Inf|-Inf|NaN)$");
+        }
+
+        var again = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        again.ShouldContain("http_route=\"/metrics\"");
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("")]
+    public async Task Metrics_FromAnAddressNotAllowed_404(string allowed)
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var server = await StartAsync(database, "all", new() { ["Metrics:AllowedNetworks"] = allowed });
+        using var client = new HttpClient { BaseAddress = Address(server) };
+        using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Theory]
+    [InlineData("X-Forwarded-For", "203.0.113.9")]
+    [InlineData("Forwarded", "for=203.0.113.9")]
+    public async Task Metrics_RelayedByAProxyOnAnAllowedAddress_404(string header, string value)
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var server = await StartAsync(database, "all", new() { ["Server:TrustedProxies"] = "127.0.0.1" });
+        using var client = new HttpClient { BaseAddress = Address(server) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.TryAddWithoutValidation(header, value);
+        using var response = await client.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Start_AllowedNetworksNotAddresses_RefusesNamingTheSetting()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var error = await Should.ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => StartAsync(database, "all", new() { ["Metrics:AllowedNetworks"] = "127.0.0.1, prometheus.local" }));
+        error.Message.ShouldContain("Metrics:AllowedNetworks: 'prometheus.local' is not an IPv4 or IPv6 address");
+    }
+
+    private async Task<WebApplication> StartAsync(TestDatabase database, string roles, Dictionary<string, string?>? settings = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("airwave-metrics-").FullName;
+        _directories.Add(directory);
+        var overrides = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Server:DataDirectory"] = directory,
+            ["Server:Roles"] = roles,
+            ["Database:Provider"] = database.Provider,
+            ["Database:ConnectionString"] = database.ConnectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            overrides[key] = value;
+        }
+
+        var app = AirwaveApp.Build(overrides);
+        try
+        {
+            await AirwaveApp.MigrateIfConfiguredAsync(app, CancellationToken.None);
+            await app.StartAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static Uri Address(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+}
