@@ -653,6 +653,11 @@ internal sealed class DownloadCounter : IRequestSink
         }
     }
 
+    /// <summary>
+    /// Kept out of line: <see cref="Accept"/> has a dozen drop sites, and inlining this call at each of them made the
+    /// per-request method larger for a path the command line never takes (it has no drop callback).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ReportDrop(DropReason reason, long day, long requests) =>
         _onDrop!(reason, DateOnly.FromDayNumber((int)day), requests);
 
