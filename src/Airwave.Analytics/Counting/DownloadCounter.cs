@@ -32,6 +32,15 @@ internal sealed class DownloadCounter : IRequestSink
     private readonly Action<DropReason, DateOnly, long>? _onDrop;
     private readonly IGeoLookup? _geo;
 
+    // The settings the per-request path reads, held in fields: a request then reads no property of the settings record.
+    private readonly CountingWindow _window;
+    private readonly IpRangeSet _excludedIps;
+    private readonly IpRangeSet _safeIps;
+    private readonly bool _hasExcludedIps;
+    private readonly bool _hasSafeIps;
+    private readonly long[] _sizes;
+    private readonly long[] _thresholds;
+
     /// <summary>The UTC day (days since 0001-01-01) drops of the request being read are dated to.</summary>
     private long _requestDay;
 
@@ -45,6 +54,11 @@ internal sealed class DownloadCounter : IRequestSink
 
     /// <summary>Per UTC day, the listeners with downloads that day (committed once the day is past).</summary>
     private readonly SortedDictionary<int, List<Listener>> _dayClosings = [];
+
+    private long _cachedClosingHour = long.MinValue;
+    private List<PairKey>? _cachedClosingKeys;
+    private int _cachedClosingDay = int.MinValue;
+    private List<Listener>? _cachedClosingListeners;
 
     private readonly Stack<Listener> _freeListeners = new();
     private readonly Stack<DayBucket> _freeBuckets = new();
@@ -89,6 +103,13 @@ internal sealed class DownloadCounter : IRequestSink
         _onMalformed = onMalformed;
         _episodeDownloads = new long[episodes.Count];
         _episodeListeners = new long[episodes.Count];
+        _window = settings.Window;
+        _excludedIps = settings.ExcludedIps;
+        _safeIps = settings.SafeIps;
+        _hasExcludedIps = _excludedIps.Count > 0;
+        _hasSafeIps = _safeIps.Count > 0;
+        _sizes = episodes.Sizes;
+        _thresholds = episodes.Thresholds;
     }
 
     /// <summary>(Listener, episode) states held now: for tests of the bounded memory.</summary>
@@ -220,7 +241,7 @@ internal sealed class DownloadCounter : IRequestSink
             return;
         }
 
-        if (_settings.ExcludedIps.Contains(address))
+        if (_hasExcludedIps && _excludedIps.Contains(address))
         {
             Drop(DropReason.ExcludedIp);
             return;
@@ -251,7 +272,8 @@ internal sealed class DownloadCounter : IRequestSink
             pair.ScheduledHour = long.MaxValue;
         }
 
-        if (!pair.Listener.Safe && _settings.SafeIps.Count > 0 && _settings.SafeIps.Contains(address))
+        // Without a safe list (the usual case) the listener object is not touched here: it is often not in the cache.
+        if (_hasSafeIps && !pair.Listener.Safe && _safeIps.Contains(address))
         {
             pair.Listener.Safe = true;
         }
@@ -267,15 +289,43 @@ internal sealed class DownloadCounter : IRequestSink
         }
     }
 
+    /// <summary>
+    /// The list of states closing in an hour. Requests of one stretch of the log mostly close in the same hour, so the
+    /// last list is kept at hand and the sorted dictionary is searched only when the hour changes.
+    /// </summary>
     private List<PairKey> KeysClosingIn(long hour)
     {
+        if (hour == _cachedClosingHour)
+        {
+            return _cachedClosingKeys!;
+        }
+
         if (!_pairClosings.TryGetValue(hour, out var keys))
         {
             keys = _freeKeyLists.Count > 0 ? _freeKeyLists.Pop() : [];
             _pairClosings.Add(hour, keys);
         }
 
+        (_cachedClosingHour, _cachedClosingKeys) = (hour, keys);
         return keys;
+    }
+
+    /// <summary>The listeners with downloads on a day, kept at hand like <see cref="KeysClosingIn"/>.</summary>
+    private List<Listener> ListenersClosingOn(int day)
+    {
+        if (day == _cachedClosingDay)
+        {
+            return _cachedClosingListeners!;
+        }
+
+        if (!_dayClosings.TryGetValue(day, out var listeners))
+        {
+            listeners = [];
+            _dayClosings.Add(day, listeners);
+        }
+
+        (_cachedClosingDay, _cachedClosingListeners) = (day, listeners);
+        return listeners;
     }
 
     /// <summary>
@@ -287,7 +337,7 @@ internal sealed class DownloadCounter : IRequestSink
         if (time < pair.BlockedUntil)
         {
             // Part of a download already counted in this window.
-            if (_settings.Window == CountingWindow.LastTouch)
+            if (_window == CountingWindow.LastTouch)
             {
                 pair.BlockedUntil = Math.Max(pair.BlockedUntil, time + Day);
             }
@@ -308,10 +358,10 @@ internal sealed class DownloadCounter : IRequestSink
         }
 
         pair.PendingRequests++;
-        var size = _episodes.Sizes[episode];
+        var size = _sizes[episode];
         var start = Math.Min(servedStart, size);
         var end = Math.Min(servedStart + bytesServed, size);
-        if (pair.Ranges.Add(start, end) < _episodes.Thresholds[episode])
+        if (pair.Ranges.Add(start, end) < _thresholds[episode])
         {
             return;
         }
@@ -324,7 +374,7 @@ internal sealed class DownloadCounter : IRequestSink
 
         RecordDownload(pair.Listener, episode, time, pair.PendingRequests, new Attributes(nameId, agent.DeviceId, agent.OsId),
             listenerAddress, agent.Digest);
-        pair.BlockedUntil = _settings.Window switch
+        pair.BlockedUntil = _window switch
         {
             CountingWindow.Calendar => (time / Day + 1) * Day,
             CountingWindow.FirstTouch => pair.PendingStart + Day,
@@ -353,13 +403,7 @@ internal sealed class DownloadCounter : IRequestSink
             bucket = _freeBuckets.Count > 0 ? _freeBuckets.Pop() : new DayBucket();
             bucket.Start(day, period, listener.Identity, listener.Place);
             listener.AddBucket(bucket);
-            if (!_dayClosings.TryGetValue(day, out var closing))
-            {
-                closing = [];
-                _dayClosings.Add(day, closing);
-            }
-
-            closing.Add(listener);
+            ListenersClosingOn(day).Add(listener);
         }
 
         bucket.Add(episode, attributes, requests);
@@ -409,6 +453,10 @@ internal sealed class DownloadCounter : IRequestSink
             }
 
             _pairClosings.Remove(hour);
+            if (hour == _cachedClosingHour)
+            {
+                (_cachedClosingHour, _cachedClosingKeys) = (long.MinValue, null);
+            }
             foreach (var key in keys)
             {
                 ref var pair = ref _pairs.Find(key.Listener, key.Episode);
@@ -449,6 +497,10 @@ internal sealed class DownloadCounter : IRequestSink
             }
 
             _dayClosings.Remove(day);
+            if (day == _cachedClosingDay)
+            {
+                (_cachedClosingDay, _cachedClosingListeners) = (int.MinValue, null);
+            }
             foreach (var listener in listeners)
             {
                 if (listener.TakeBucket(day) is { } bucket)
@@ -601,6 +653,11 @@ internal sealed class DownloadCounter : IRequestSink
         }
     }
 
+    /// <summary>
+    /// Kept out of line: <see cref="Accept"/> has a dozen drop sites, and inlining this call at each of them made the
+    /// per-request method larger for a path the command line never takes (it has no drop callback).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ReportDrop(DropReason reason, long day, long requests) =>
         _onDrop!(reason, DateOnly.FromDayNumber((int)day), requests);
 

@@ -30,6 +30,10 @@ internal sealed class EpisodeCatalog
 {
     private readonly Utf8Map<int> _byUrl = new();
     private readonly Utf8Map<int> _byPath = new();
+    private readonly Utf8Map<int> _byRawUrl = new();
+
+    /// <summary>Distinct raw request URLs remembered by <see cref="Match"/> before it starts over.</summary>
+    private const int MaxCachedUrls = 50_000;
 
     public EpisodeCatalog(IReadOnlyList<EpisodeFile> episodes)
     {
@@ -128,8 +132,33 @@ internal sealed class EpisodeCatalog
         return new EpisodeCatalog(episodes!);
     }
 
-    /// <summary>The episode a request URL is for, or -1.</summary>
+    /// <summary>
+    /// The episode a request URL is for, or -1. A log repeats the same few URLs (an episode's, with the same tracking
+    /// parameters from the same links) millions of times, so the answer is kept per raw URL and a URL seen before
+    /// costs one hash and one comparison instead of normalising it again. The answer depends only on the URL, so the
+    /// cache cannot change a result; past <see cref="MaxCachedUrls"/> distinct URLs (a log whose URLs carry unique
+    /// tokens) it starts over, which keeps its memory fixed. Not thread-safe: a catalogue serves one counting at a
+    /// time, like the user-agent cache.
+    /// </summary>
     public int Match(ReadOnlySpan<byte> url, Span<byte> scratch)
+    {
+        var hash = FastHash.Hash64(url);
+        if (_byRawUrl.TryGetValue(url, hash, out var cached))
+        {
+            return cached;
+        }
+
+        var episode = MatchNormalized(url, scratch);
+        if (_byRawUrl.Count >= MaxCachedUrls)
+        {
+            _byRawUrl.Clear();
+        }
+
+        _byRawUrl.Add(url, hash, episode);
+        return episode;
+    }
+
+    private int MatchNormalized(ReadOnlySpan<byte> url, Span<byte> scratch)
     {
         var normalized = scratch[..NormalizeUrl(url, scratch)];
         if (normalized.Length > 0 && normalized[0] == '/')

@@ -209,6 +209,8 @@ internal static class IpAddresses
         return true;
     }
 
+    // Called per hex digit of every IPv6 address: inlined, it is a few compares instead of a call.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static int HexValue(byte c) => c switch
     {
         >= (byte)'0' and <= (byte)'9' => c - '0',

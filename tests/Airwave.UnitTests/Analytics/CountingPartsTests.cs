@@ -132,6 +132,35 @@ public sealed class CountingPartsTests
         Encoding.UTF8.GetString(buffer, 0, length).ShouldBe(expected);
     }
 
+    /// <summary>
+    /// Matching remembers answers per raw URL: asking again, asking for URLs that normalise alike, and asking after far
+    /// more distinct URLs than it keeps (so it has started over) all give what the normalised lookup gives.
+    /// </summary>
+    [Fact]
+    public void Urls_MatchedTheSame_FromTheCacheAndAfterItStartsOver()
+    {
+        var catalog = new EpisodeCatalog([
+            new EpisodeFile("a", ["https://media.example.com/a.mp3"], 1000, 0, 600),
+            new EpisodeFile("b", ["/b.mp3"], 1000, 0, 600),
+        ]);
+        var scratch = new byte[256];
+        int Match(string url) => catalog.Match(Encoding.UTF8.GetBytes(url), scratch);
+
+        for (var round = 0; round < 3; round++)
+        {
+            Match("https://Media.Example.com/a.mp3?utm_source=x").ShouldBe(0);
+            Match("https://media.example.com/a.mp3").ShouldBe(0);
+            Match("https://cdn.example.net/b.mp3?_t=1").ShouldBe(-1);
+            Match("/b.mp3?_t=1").ShouldBe(1);
+            Match("/c.mp3").ShouldBe(-1);
+            for (var i = 0; i < 60_000; i++)
+            {
+                Match($"https://media.example.com/a.mp3?_t={i}").ShouldBe(0);
+                Match($"/b.mp3?n={i}").ShouldBe(-1);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("""[{"id": "a", "urls": ["https://x.example/a.mp3"], "fileSize": 100, "headerBytes": 0, "durationSeconds": 10, "extra": 1}]""", "extra")]
     [InlineData("""[{"id": "a", "urls": ["https://x.example/a.mp3"], "fileSize": 0, "durationSeconds": 10}]""", "episode 1 ('a'): fileSize")]
