@@ -64,7 +64,7 @@ internal sealed class PublicCatalog(PodcastStore podcasts, EpisodeStore episodes
         }
 
         chapters = [.. (await Features.Episodes.EpisodeChapters.ListAsync(episode, media, cancellationToken))
-            .Select(c => new PublicChapter(c.StartTime ?? 0, c.Title ?? "", c.Url))];
+            .Select(c => new PublicChapter(c.Chapter.StartTime ?? 0, c.Chapter.Title ?? "", c.Chapter.Url))];
         var transcripts = FeedJson.List<TranscriptLink>(episode.Transcripts)
             .Where(t => !string.IsNullOrWhiteSpace(t.Url))
             .Select(t => new PublicTranscript(t.Url!, t.Type, t.Language))

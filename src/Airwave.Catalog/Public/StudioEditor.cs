@@ -56,7 +56,7 @@ internal sealed class StudioEditor(PodcastStore podcasts, EpisodeStore episodes,
             CoverPaths = episode.CoverImageKey is null ? null : CoverImages.Paths(episode.CoverImageKey),
             TranscriptUrl = transcript?.Url,
             TranscriptType = transcript?.Type,
-            Chapters = [.. chapters.Select(c => new StudioChapter(c.StartTime, c.Title, c.Url, c.Img))],
+            Chapters = [.. chapters.Select(c => new StudioChapter(c.Chapter.StartTime, c.Chapter.Title, c.Chapter.Url, c.Chapter.Img))],
             ChaptersFromMedia = episode.Chapters is null && chapters.Count > 0,
             Version = VersionOf(episode),
         };
@@ -92,7 +92,7 @@ internal sealed class StudioEditor(PodcastStore podcasts, EpisodeStore episodes,
 
         var request = new UpdateEpisode.Request(Set(form.Title), Set<string?>(form.Description ?? ""), Set(Number(form.SeasonNumber)),
             Set(Number(form.EpisodeNumber)), Set<string?>(form.EpisodeType ?? "full"), Set<bool?>(form.Explicit), default,
-            Set<IReadOnlyList<TranscriptLink>?>(transcripts), default, default, default, default);
+            Set<IReadOnlyList<TranscriptLink>?>(transcripts), default, default, default, default, default);
         var result = await UpdateEpisode.HandleAsync(episodeId, request, user, http, urls, podcasts, episodes, changes, clock, cancellationToken);
         return result.Result switch
         {

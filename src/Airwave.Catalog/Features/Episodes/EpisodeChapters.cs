@@ -29,17 +29,21 @@ internal static class EpisodeChapters
     /// The chapters the episode shows, in order: the creator's when written, else those of the media (the caller reads
     /// them only then, which costs a media lookup). Untitled embedded chapters are numbered.
     /// </summary>
-    public static async Task<IReadOnlyList<Chapter>> ListAsync(EpisodeRow episode, IMediaService media, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Listed>> ListAsync(EpisodeRow episode, IMediaService media, CancellationToken cancellationToken)
     {
         if (FeedJson.List<Chapter>(episode.Chapters) is { Count: > 0 } written)
         {
-            return written;
+            return [.. written.Select(c => new Listed(c, null))];
         }
 
         var embedded = episode.LiveAssetId is { } assetId ? (await media.GetStatusAsync(assetId, cancellationToken))?.Source?.Chapters : null;
-        return [.. (embedded ?? []).OrderBy(c => c.StartMs).Select((c, i) => new Chapter(Math.Round(c.StartMs / 1000.0, 3),
-            string.IsNullOrWhiteSpace(c.Title) ? $"Chapter {i + 1}" : c.Title.Trim(), null, null))];
+        return [.. (embedded ?? []).OrderBy(c => c.StartMs).Select((c, i) => new Listed(
+            new Chapter(Math.Round(c.StartMs / 1000.0, 3), string.IsNullOrWhiteSpace(c.Title) ? $"Chapter {i + 1}" : c.Title.Trim(), null, null),
+            c.EndMs > c.StartMs ? Math.Round(c.EndMs / 1000.0, 3) : null))];
     }
+
+    /// <summary>A chapter as served, with its end when the audio's chapter marks give one.</summary>
+    internal sealed record Listed(Chapter Chapter, double? EndTime);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapMethods("/episodes/{episodeId:guid}/chapters.json", ["GET", "HEAD"], GetAsync)
@@ -80,7 +84,7 @@ internal static class EpisodeChapters
     }
 
     /// <summary>The JSON chapters format names its fields in camelCase, unlike the rest of the API.</summary>
-    internal static byte[] Write(EpisodeRow episode, PodcastRow podcast, IReadOnlyList<Chapter> chapters)
+    internal static byte[] Write(EpisodeRow episode, PodcastRow podcast, IReadOnlyList<Listed> chapters)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -91,10 +95,15 @@ internal static class EpisodeChapters
             json.WriteString("podcastName", podcast.Title);
             json.WriteString("author", podcast.Author);
             json.WriteStartArray("chapters");
-            foreach (var chapter in chapters)
+            foreach (var (chapter, end) in chapters)
             {
                 json.WriteStartObject();
                 json.WriteNumber("startTime", chapter.StartTime ?? 0);
+                if (end is { } endTime)
+                {
+                    json.WriteNumber("endTime", endTime);
+                }
+
                 json.WriteString("title", chapter.Title);
                 if (chapter.Img is not null)
                 {

@@ -23,7 +23,7 @@ internal static class UpdateEpisode
         Optional<IReadOnlyList<Soundbite>?> Soundbites,
         Optional<IReadOnlyList<PersonCredit>?> Persons,
         Optional<bool?> Premium,
-        Optional<IReadOnlyList<Chapter>?> Chapters = default);
+        Optional<IReadOnlyList<Chapter>?> Chapters);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("/episodes/{episodeId:guid}", HandleAsync)
