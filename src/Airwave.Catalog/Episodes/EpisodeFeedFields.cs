@@ -22,12 +22,16 @@ internal sealed record EpisodeFeedFields(
         FeedJson.List<Chapter>(row.Chapters));
 
     /// <param name="durationMs">The episode's duration when its media is processed: soundbites must fall inside it.</param>
-    public EpisodeFeedFields Validate(long? durationMs, FieldErrors errors) => new(
+    /// <param name="chaptersSent">
+    /// Whether the request sent the chapters: only then must they start within the duration, so stored chapters that a
+    /// later, shorter upload outran do not block unrelated changes (the creator fixes them when editing them).
+    /// </param>
+    public EpisodeFeedFields Validate(long? durationMs, FieldErrors errors, bool chaptersSent = true) => new(
         FeedFieldRules.Transcripts(Transcripts, errors),
         FeedFieldRules.HttpsUrl(ChaptersUrl, "chapters_url", errors),
         FeedFieldRules.Soundbites(Soundbites, durationMs / 1000.0, errors),
         FeedFieldRules.Persons(Persons, errors),
-        FeedFieldRules.Chapters(Chapters, durationMs / 1000.0, errors));
+        FeedFieldRules.Chapters(Chapters, chaptersSent ? durationMs / 1000.0 : null, errors));
 
     public EpisodeRow ApplyTo(EpisodeRow row) => row with
     {

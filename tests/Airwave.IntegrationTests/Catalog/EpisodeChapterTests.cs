@@ -107,6 +107,20 @@ public abstract class EpisodeChapterTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Patch_OtherFields_AfterAShorterUploadOutranTheChapters_StillAccepted()
+    {
+        var (owner, episodeId) = await DraftWithDurationAsync();
+        (await owner.Http.PatchJsonAsync($"/api/v1/episodes/{episodeId}", new { chapters = new[] { new { start_time = 0, title = "A" }, new { start_time = 50, title = "B" } } }))
+            .Status.ShouldBe(HttpStatusCode.OK);
+        await server.ExecuteSqlAsync("UPDATE episodes SET duration_ms = 30000 WHERE id = @id", new { id = Guid.Parse(episodeId) });
+
+        (await owner.Http.PatchJsonAsync($"/api/v1/episodes/{episodeId}", new { title = "Renamed" })).Status.ShouldBe(HttpStatusCode.OK);
+        var resent = await owner.Http.PatchJsonAsync($"/api/v1/episodes/{episodeId}", new { chapters = new[] { new { start_time = 0, title = "A" }, new { start_time = 50, title = "B" } } });
+        resent.ShouldBeProblem(HttpStatusCode.BadRequest);
+        resent.ErrorsFor("chapters[1].start_time").ShouldBe(["must be within the episode, before its end (30 seconds)"]);
+    }
+
+    [Fact]
     public async Task Patch_AnotherCreatorsEpisode_NotFoundAndUnchanged()
     {
         var (owner, episodeId) = await DraftWithDurationAsync();

@@ -56,7 +56,7 @@ internal static class UpdateEpisode
             request.ChaptersUrl.Or(current.ChaptersUrl),
             request.Soundbites.Or(current.Soundbites),
             request.Persons.Or(current.Persons),
-            request.Chapters.Or(current.Chapters)).Validate(episode.DurationMs, errors);
+            request.Chapters.Or(current.Chapters)).Validate(episode.DurationMs, errors, chaptersSent: request.Chapters.IsSet);
         errors.AddIf(request.Guid.IsSet && request.Guid.Value != episode.Guid, "guid", "cannot be changed once the episode exists");
         errors.AddIf(request.Explicit is { IsSet: true, Value: null }, "explicit", "must be true or false");
         errors.AddIf(request.EpisodeType is { IsSet: true, Value: null }, "episode_type", "must be full, trailer or bonus");
