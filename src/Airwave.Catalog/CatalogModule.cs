@@ -37,6 +37,7 @@ public static class CatalogModule
         services.AddSingleton<IPublicCatalog, Public.PublicCatalog>();
         services.AddSingleton<IStudioCatalog, Public.StudioCatalog>();
         services.AddSingleton<IStudioEditor, Public.StudioEditor>();
+        services.AddSingleton<IStudioSubscribers, Public.StudioSubscribers>();
         services.AddSingleton<ICatalogDirectory, CatalogDirectory>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImportOptions>>(new RulesValidator<ImportOptions>(o => o.Validate()));

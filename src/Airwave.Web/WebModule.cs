@@ -32,6 +32,8 @@ public static class WebModule
         Features.Studio.StudioEndpoints.Map(app);
         Features.Studio.PodcastEditor.Map(app);
         Features.Studio.EpisodeEditor.Map(app);
+        Features.Studio.ChapterEditor.Map(app);
+        Features.Studio.SubscriberPages.Map(app);
         Features.Studio.AnalyticsDashboard.Map(app);
         Features.Studio.AccountPages.Map(app);
         Features.Admin.AdminPages.Map(app);

@@ -55,8 +55,8 @@ public sealed record PublicEpisode(
 /// <summary>One page of a podcast's public episodes, newest first, and how many there are in all.</summary>
 public sealed record PublicEpisodePage(IReadOnlyList<PublicEpisode> Episodes, int Total);
 
-/// <summary>A chapter of the delivered audio, in seconds from the start.</summary>
-public sealed record PublicChapter(double StartSeconds, string Title);
+/// <summary>A chapter of the episode, in seconds from the start, with the web page the creator linked to it, if any.</summary>
+public sealed record PublicChapter(double StartSeconds, string Title, string? Url = null);
 
 /// <summary>A transcript the creator linked (podcast:transcript): its URL, media type and language when given.</summary>
 public sealed record PublicTranscript(string Url, string? Type, string? Language);

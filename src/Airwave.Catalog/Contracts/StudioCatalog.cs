@@ -22,10 +22,44 @@ public sealed record StudioPodcastDetails(Guid Id, string Title, string Descript
     string Category, string? Subcategory, bool Explicit, string Type, string? WebsiteUrl, string Status,
     IReadOnlyDictionary<string, string>? CoverPaths);
 
-/// <summary>One of the signed-in creator's episodes as the studio's upload and publish page shows it.</summary>
+/// <summary>One of the signed-in creator's episodes as the studio's upload, edit and publish pages show it.</summary>
 /// <param name="ProcessedStatus">awaiting_upload, uploading, processing, ready or failed (as in the API).</param>
 public sealed record StudioEpisodeDetails(Guid Id, Guid PodcastId, string PodcastTitle, bool PodcastPublished, string Title,
-    string ProcessedStatus, DateTimeOffset? PublishedAt);
+    string ProcessedStatus, DateTimeOffset? PublishedAt)
+{
+    public string Description { get; init; } = "";
+
+    /// <summary>The show notes as the public page shows them: Markdown rendered and sanitised.</summary>
+    public string DescriptionHtml { get; init; } = "";
+    public int? SeasonNumber { get; init; }
+    public int? EpisodeNumber { get; init; }
+    public string EpisodeType { get; init; } = "full";
+    public bool Explicit { get; init; }
+    public long? DurationMs { get; init; }
+    public IReadOnlyDictionary<string, string>? CoverPaths { get; init; }
+    public string? TranscriptUrl { get; init; }
+    public string? TranscriptType { get; init; }
+    public IReadOnlyList<StudioChapter> Chapters { get; init; } = [];
+
+    /// <summary>True when the chapters are the ones embedded in the audio (none written by the creator yet).</summary>
+    public bool ChaptersFromMedia { get; init; }
+
+    /// <summary>
+    /// Changes with every change to the episode (its update time): the edit form sends back the one it was rendered with,
+    /// so a save over a change made meanwhile (another tab, the API) is refused instead of silently undoing it.
+    /// </summary>
+    public string Version { get; init; } = "";
+}
+
+/// <summary>
+/// What the studio's episode metadata form sends, as typed (numbers as text, so a refused value is shown again as it
+/// was typed); <c>null</c> means the field was left empty. <see cref="Version"/> is the one the form was rendered with.
+/// </summary>
+public sealed record StudioEpisodeMetadataForm(string? Title, string? Description, string? SeasonNumber, string? EpisodeNumber,
+    string? EpisodeType, bool Explicit, string? TranscriptUrl, string? TranscriptType, string? Version);
+
+/// <summary>A chapter as the studio shows and sends it: start in seconds from the start of the audio.</summary>
+public sealed record StudioChapter(double? StartSeconds, string? Title, string? Url, string? Img);
 
 /// <summary>What the studio's episode form sends.</summary>
 public sealed record StudioEpisodeForm(string? Title, string? Description);
@@ -36,6 +70,9 @@ public sealed record StudioEpisodeForm(string? Title, string? Description);
 /// </summary>
 public sealed record StudioChange(Guid? Id, IReadOnlyDictionary<string, string> Errors, bool NotFound, string? Problem)
 {
+    /// <summary>Refused because what was edited changed since the form was rendered (optimistic concurrency).</summary>
+    public bool Conflict { get; init; }
+
     public bool Succeeded => Id is not null;
 }
 
@@ -59,4 +96,19 @@ public interface IStudioEditor
 
     Task<StudioChange> CreateEpisodeAsync(ClaimsPrincipal user, HttpRequest http, Guid podcastId, StudioEpisodeForm form,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Changes the episode's metadata through the API's PATCH handler. Refused with <see cref="StudioChange.Conflict"/>
+    /// when the episode changed since the form's <see cref="StudioEpisodeMetadataForm.Version"/>. Fields the form could
+    /// not parse (a season that is not a number) are reasons by the API's field names, and nothing is changed.
+    /// </summary>
+    Task<StudioChange> UpdateEpisodeAsync(ClaimsPrincipal user, HttpRequest http, Guid episodeId, StudioEpisodeMetadataForm form,
+        IReadOnlyDictionary<string, string> formErrors, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the creator's chapters (an empty list goes back to the audio's own) through the API's PATCH handler.</summary>
+    Task<StudioChange> SetEpisodeChaptersAsync(ClaimsPrincipal user, HttpRequest http, Guid episodeId, IReadOnlyList<StudioChapter> chapters,
+        string? version, CancellationToken cancellationToken);
+
+    /// <summary>Show notes rendered as the public page and feeds render them (Markdown, sanitised), for a preview.</summary>
+    string RenderShowNotes(string? markdown);
 }

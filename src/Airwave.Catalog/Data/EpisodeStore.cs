@@ -40,6 +40,12 @@ internal sealed record EpisodeRow
     public int MediaChapters { get; init; }
 
     /// <summary>
+    /// JSON text: the chapters the creator wrote (<see cref="Feeds.Chapter"/>). When set they replace the media's embedded
+    /// chapters in chapters.json, the feed and the public page; NULL leaves the embedded ones.
+    /// </summary>
+    public string? Chapters { get; init; }
+
+    /// <summary>
     /// For premium listeners only: left out of the public feed and public lists, not announced, its audio served only
     /// with a subscriber's token (see <c>podcast_subscribers</c>) or to the owner.
     /// </summary>
@@ -91,7 +97,7 @@ internal sealed class EpisodeStore(Database database)
     public const string Columns =
         "id, podcast_id, guid, title, description, season_number, episode_number, episode_type, explicit, published_at, " +
         "duration_ms, file_size_bytes, processed_status, processing_error, media_asset_id, live_asset_id, cover_image_key, created_at, updated_at, " +
-        "transcripts, soundbites, persons, chapters_url, media_chapters, announced_at, premium";
+        "transcripts, soundbites, persons, chapters_url, media_chapters, announced_at, premium, chapters";
 
     // Read, never written by the creator-facing updates: only a takedown or restore changes them.
     private const string SelectColumns = Columns + ", taken_down_at, takedown_kind, takedown_reason";
@@ -118,7 +124,7 @@ internal sealed class EpisodeStore(Database database)
             INSERT INTO episodes ({Columns})
             VALUES (@Id, @PodcastId, @Guid, @Title, @Description, @SeasonNumber, @EpisodeNumber, @EpisodeType, @Explicit,
                 @PublishedAt, @DurationMs, @FileSizeBytes, @ProcessedStatus, @ProcessingError, @MediaAssetId, @LiveAssetId, @CoverImageKey, @CreatedAt,
-                @UpdatedAt, @Transcripts, @Soundbites, @Persons, @ChaptersUrl, @MediaChapters, @AnnouncedAt, @Premium)
+                @UpdatedAt, @Transcripts, @Soundbites, @Persons, @ChaptersUrl, @MediaChapters, @AnnouncedAt, @Premium, @Chapters)
             """, episode, transaction, cancellationToken: cancellationToken));
 
     public async Task<EpisodeRow?> FindAsync(Guid id, CancellationToken cancellationToken)
@@ -138,7 +144,7 @@ internal sealed class EpisodeStore(Database database)
             UPDATE episodes SET title = @Title, description = @Description, season_number = @SeasonNumber,
                 episode_number = @EpisodeNumber, episode_type = @EpisodeType, explicit = @Explicit,
                 published_at = @PublishedAt, updated_at = @UpdatedAt, transcripts = @Transcripts, soundbites = @Soundbites,
-                persons = @Persons, chapters_url = @ChaptersUrl, premium = @Premium
+                persons = @Persons, chapters_url = @ChaptersUrl, premium = @Premium, chapters = @Chapters
             WHERE id = @Id
             """, episode, transaction, cancellationToken: cancellationToken));
 

@@ -377,7 +377,7 @@ internal sealed class FeedBuilder(
             aac is null ? null : new FeedAlternate(PublicUrls.Combine(baseUrl, EpisodeAudio.PathOf(row.Id, aac.Name)) + query, aac.SizeBytes, aac.ContentType, aac.BitrateKbps, aac.Sha256))
         {
             Transcripts = fields.Transcripts!,
-            ChaptersUrl = row.ChaptersUrl ?? (row.MediaChapters > 0 ? PublicUrls.Combine(baseUrl, EpisodeChapters.PathOf(row.Id)) + query : null),
+            ChaptersUrl = row.ChaptersUrl ?? (EpisodeChapters.Served(row) ? PublicUrls.Combine(baseUrl, EpisodeChapters.PathOf(row.Id)) + query : null),
             Soundbites = fields.Soundbites!,
             Persons = fields.Persons!,
         };

@@ -22,6 +22,7 @@ internal static partial class FeedFieldRules
     public const int MaxSoundbites = 20;
     public const double MaxSoundbiteSeconds = 300;
     public const int MaxRruleLength = 500;
+    public const int MaxChapters = 500;
 
     public static readonly string[] TranscriptTypes = ["text/vtt", "application/x-subrip", "application/json", "text/html", "text/plain"];
 
@@ -145,6 +146,63 @@ internal static partial class FeedFieldRules
             return new Soundbite(value.StartTime is { } s ? Math.Round(s, 3) : null, value.Duration is { } d ? Math.Round(d, 3) : null,
                 Text(value.Title, $"{path}.title", errors, MaxLabelLength, required: false));
         });
+
+    /// <summary>
+    /// The creator's chapters, each reported under <c>chapters[i].field</c>: a start time of 0 or more seconds, inside the
+    /// episode when its duration is known, later than the chapter before (so none starts at the same time as another and
+    /// the list reads in order, as apps show it); a title; http(s) links for the page and the image.
+    /// </summary>
+    public static IReadOnlyList<Chapter> Chapters(IReadOnlyList<Chapter>? values, double? durationSeconds, FieldErrors errors)
+    {
+        double? previous = null;
+        return Items(values, "chapters", MaxChapters, errors, (value, path) =>
+        {
+            var start = value.StartTime;
+            if (start is null || start < 0 || !double.IsFinite(start.Value))
+            {
+                errors.Add($"{path}.start_time", "is required: seconds from the start of the episode, 0 or more");
+                start = null;
+            }
+            else if (durationSeconds is { } total && start >= total)
+            {
+                errors.Add($"{path}.start_time",
+                    $"must be within the episode, before its end ({total.ToString("0.###", CultureInfo.InvariantCulture)} seconds)");
+            }
+            else if (previous is { } before && Math.Round(start.Value, 3) == before)
+            {
+                errors.Add($"{path}.start_time", "is the same as the chapter before it: two chapters cannot start at the same time");
+            }
+            else if (previous is { } earlier && Math.Round(start.Value, 3) < earlier)
+            {
+                errors.Add($"{path}.start_time", "must be later than the chapter before it: list chapters in order");
+            }
+
+            if (start is { } s)
+            {
+                previous = Math.Round(s, 3);
+            }
+
+            return new Chapter(start is { } t ? Math.Round(t, 3) : null, Text(value.Title, $"{path}.title", errors, MaxLabelLength, required: true),
+                HttpUrl(value.Url, $"{path}.url", errors), HttpUrl(value.Img, $"{path}.img", errors));
+        });
+    }
+
+    /// <summary>An optional http or https URL; null when absent or blank.</summary>
+    public static string? HttpUrl(string? url, string field, FieldErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return null;
+        }
+
+        var trimmed = url.Trim();
+        if (WebUrl.Problem(trimmed) is { } problem)
+        {
+            errors.Add(field, problem);
+        }
+
+        return trimmed;
+    }
 
     private static PersonCredit Person(PersonCredit value, string path, FieldErrors errors)
     {

@@ -31,6 +31,12 @@ internal sealed record TranscriptLink(string? Url, string? Type, string? Languag
 internal sealed record Soundbite(double? StartTime, double? Duration, string? Title);
 
 /// <summary>
+/// A chapter the creator wrote (Podcasting 2.0 JSON chapters): where it starts in seconds from the start of the audio,
+/// its title, and optionally a web page about it and an image shown while it plays.
+/// </summary>
+internal sealed record Chapter(double? StartTime, string? Title, string? Url, string? Img);
+
+/// <summary>
 /// How the lists and small objects above are stored in their JSON text columns (the API's shape: snake_case,
 /// nulls left out). One place, so the columns and the API never disagree.
 /// </summary>

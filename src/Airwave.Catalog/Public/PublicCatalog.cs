@@ -60,12 +60,11 @@ internal sealed class PublicCatalog(PodcastStore podcasts, EpisodeStore episodes
         IReadOnlyList<double>? peaks = null;
         if (episode.LiveAssetId is { } assetId)
         {
-            var status = await media.GetStatusAsync(assetId, cancellationToken);
-            chapters = [.. (status?.Source?.Chapters ?? []).OrderBy(c => c.StartMs)
-                .Select((c, i) => new PublicChapter(c.StartMs / 1000.0, string.IsNullOrWhiteSpace(c.Title) ? $"Chapter {i + 1}" : c.Title.Trim()))];
             peaks = await media.GetWaveformPeaksAsync(assetId, cancellationToken);
         }
 
+        chapters = [.. (await Features.Episodes.EpisodeChapters.ListAsync(episode, media, cancellationToken))
+            .Select(c => new PublicChapter(c.Chapter.StartTime ?? 0, c.Chapter.Title ?? "", c.Chapter.Url))];
         var transcripts = FeedJson.List<TranscriptLink>(episode.Transcripts)
             .Where(t => !string.IsNullOrWhiteSpace(t.Url))
             .Select(t => new PublicTranscript(t.Url!, t.Type, t.Language))

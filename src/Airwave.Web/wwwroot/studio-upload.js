@@ -58,13 +58,60 @@
     }).join(',');
   }
 
-  // The offset the server has for a stored upload URL, or null when it is gone (expired, finished or someone else's).
-  function resumeOffset(url, size) {
+  var connection = document.getElementById('upload-connection');
+  var maxNetworkRetries = 30;
+
+  function showConnection(text) {
+    if (!connection) return;
+    connection.textContent = text;
+    connection.hidden = !text;
+  }
+
+  // After a network failure: wait until the browser says it is online again (or a growing pause, at most 10 s, when
+  // it cannot tell), so a connection that is down for a minute does not use up the retries.
+  function waitToRetry(attempt) {
+    return new Promise(function (resolve) {
+      var done = false;
+      function go() {
+        if (done) return;
+        done = true;
+        window.removeEventListener('online', go);
+        resolve();
+      }
+      window.addEventListener('online', go);
+      setTimeout(go, navigator.onLine === false ? 30000 : Math.min(10000, 500 * Math.pow(2, attempt)));
+    });
+  }
+
+  // The offset the server has for an upload URL, or null when it is gone (expired, finished or someone else's).
+  // A network failure rejects instead, so a caller can tell "gone" from "could not ask".
+  function serverOffset(url, size) {
     return request('HEAD', url, { 'Tus-Resumable': '1.0.0' }, null).then(function (xhr) {
       if (xhr.status !== 200 || Number(xhr.getResponseHeader('Upload-Length')) !== size) return null;
       var offset = Number(xhr.getResponseHeader('Upload-Offset'));
       return offset < size ? offset : null;
-    }, function () { return null; });
+    });
+  }
+
+  function resumeOffset(url, size) {
+    return serverOffset(url, size).then(null, function () { return null; });
+  }
+
+  // The connection broke during a chunk: ask the server (HEAD) how much arrived and go on from exactly there, so no
+  // byte it already has is sent again; while the network is down, say so and keep trying.
+  function recover(url, file, attempt) {
+    if (attempt >= maxNetworkRetries) {
+      showConnection('');
+      return Promise.reject(new Error('The connection broke. Choose the same file again to resume where it stopped.'));
+    }
+    showConnection('Connection lost, retrying…');
+    return waitToRetry(attempt).then(function () {
+      return serverOffset(url, file.size).then(function (at) {
+        showConnection('');
+        if (at === null) throw new Error('The upload could not be resumed. Choose the file again.');
+        return sendFrom(url, file, at, 3);
+      }, function () { return recover(url, file, attempt + 1); });
+    });
   }
 
   function create(file) {
@@ -98,16 +145,7 @@
         });
       }
       throw new Error(xhrProblem(xhr, 'The server refused part of the file.'));
-    }, function () {
-      // A broken connection: ask the server what arrived and carry on from there, a few times.
-      if (retries <= 0) throw new Error('The connection broke. Choose the same file again to resume where it stopped.');
-      return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(function () {
-        return resumeOffset(url, file.size).then(function (at) {
-          if (at === null) throw new Error('The upload could not be resumed. Choose the file again.');
-          return sendFrom(url, file, at, retries - 1);
-        });
-      });
-    });
+    }, function () { return recover(url, file, 0); });
   }
 
   function upload(file) {

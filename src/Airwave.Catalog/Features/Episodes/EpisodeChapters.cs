@@ -8,9 +8,11 @@ using Microsoft.Net.Http.Headers;
 namespace Airwave.Catalog.Features.Episodes;
 
 /// <summary>
-/// <c>GET /api/v1/episodes/{episodeId}/chapters.json</c>: the chapters embedded in the episode's delivered media, as
-/// a Podcasting 2.0 JSON chapters file (version 1.2), which the feed links with podcast:chapters when the episode has
-/// no chapters URL of its own. Public for public episodes and cacheable (ETag, 304); 404 when the media has none.
+/// <c>GET /api/v1/episodes/{episodeId}/chapters.json</c>: the episode's chapters as a Podcasting 2.0 JSON chapters file
+/// (version 1.2), which the feed links with podcast:chapters when the episode has no chapters URL of its own. The
+/// chapters the creator wrote (PATCH <c>chapters</c>, the studio's chapters editor) when there are any, else the ones
+/// embedded in the delivered media: the creator's are the later, deliberate word. Public for public episodes and
+/// cacheable (ETag, 304); 404 when there are none.
 /// A premium episode's chapters, like its audio, answer the owner and the podcast's subscribers (<c>?token=</c>).
 /// </summary>
 internal static class EpisodeChapters
@@ -18,6 +20,30 @@ internal static class EpisodeChapters
     public const string ContentType = "application/json+chapters";
 
     public static string PathOf(Guid episodeId) => $"/api/v1/episodes/{episodeId}/chapters.json";
+
+    /// <summary>Whether the episode has chapters to serve: written by the creator, or embedded in its live media.</summary>
+    public static bool Served(EpisodeRow episode) =>
+        episode.Chapters is not null || (episode.MediaChapters > 0 && episode.LiveAssetId is not null);
+
+    /// <summary>
+    /// The chapters the episode shows, in order: the creator's when written, else those of the media (the caller reads
+    /// them only then, which costs a media lookup). Untitled embedded chapters are numbered.
+    /// </summary>
+    public static async Task<IReadOnlyList<Listed>> ListAsync(EpisodeRow episode, IMediaService media, CancellationToken cancellationToken)
+    {
+        if (FeedJson.List<Chapter>(episode.Chapters) is { Count: > 0 } written)
+        {
+            return [.. written.Select(c => new Listed(c, null))];
+        }
+
+        var embedded = episode.LiveAssetId is { } assetId ? (await media.GetStatusAsync(assetId, cancellationToken))?.Source?.Chapters : null;
+        return [.. (embedded ?? []).OrderBy(c => c.StartMs).Select((c, i) => new Listed(
+            new Chapter(Math.Round(c.StartMs / 1000.0, 3), string.IsNullOrWhiteSpace(c.Title) ? $"Chapter {i + 1}" : c.Title.Trim(), null, null),
+            c.EndMs > c.StartMs ? Math.Round(c.EndMs / 1000.0, 3) : null))];
+    }
+
+    /// <summary>A chapter as served, with its end when the audio's chapter marks give one.</summary>
+    internal sealed record Listed(Chapter Chapter, double? EndTime);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapMethods("/episodes/{episodeId:guid}/chapters.json", ["GET", "HEAD"], GetAsync)
@@ -30,14 +56,15 @@ internal static class EpisodeChapters
         EpisodeStore episodes, SubscriberStore subscribers, IMediaService media, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var (episode, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
-        if (podcast is null || !await PrivateFeedTokens.AllowsAsync(user, podcast, episode!, token, subscribers, now, cancellationToken))
+        var (found, podcast) = await episodes.FindWithPodcastAsync(podcasts, episodeId, cancellationToken);
+        if (found is not { } episode || podcast is null
+            || !await PrivateFeedTokens.AllowsAsync(user, podcast, episode, token, subscribers, now, cancellationToken))
         {
             return Problems.NotFound("The episode");
         }
 
-        var chapters = episode!.LiveAssetId is { } assetId ? (await media.GetStatusAsync(assetId, cancellationToken))?.Source?.Chapters : null;
-        if (chapters is not { Count: > 0 })
+        var chapters = await ListAsync(episode, media, cancellationToken);
+        if (chapters.Count == 0)
         {
             return Problems.NotFound("The episode's chapters");
         }
@@ -57,7 +84,7 @@ internal static class EpisodeChapters
     }
 
     /// <summary>The JSON chapters format names its fields in camelCase, unlike the rest of the API.</summary>
-    internal static byte[] Write(EpisodeRow episode, PodcastRow podcast, IReadOnlyList<MediaChapter> chapters)
+    internal static byte[] Write(EpisodeRow episode, PodcastRow podcast, IReadOnlyList<Listed> chapters)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -68,16 +95,26 @@ internal static class EpisodeChapters
             json.WriteString("podcastName", podcast.Title);
             json.WriteString("author", podcast.Author);
             json.WriteStartArray("chapters");
-            foreach (var (chapter, index) in chapters.OrderBy(c => c.StartMs).Select((c, i) => (c, i)))
+            foreach (var (chapter, end) in chapters)
             {
                 json.WriteStartObject();
-                json.WriteNumber("startTime", Math.Round(chapter.StartMs / 1000.0, 3));
-                if (chapter.EndMs > chapter.StartMs)
+                json.WriteNumber("startTime", chapter.StartTime ?? 0);
+                if (end is { } endTime)
                 {
-                    json.WriteNumber("endTime", Math.Round(chapter.EndMs / 1000.0, 3));
+                    json.WriteNumber("endTime", endTime);
                 }
 
-                json.WriteString("title", string.IsNullOrWhiteSpace(chapter.Title) ? $"Chapter {index + 1}" : chapter.Title);
+                json.WriteString("title", chapter.Title);
+                if (chapter.Img is not null)
+                {
+                    json.WriteString("img", chapter.Img);
+                }
+
+                if (chapter.Url is not null)
+                {
+                    json.WriteString("url", chapter.Url);
+                }
+
                 json.WriteEndObject();
             }
 

@@ -9,8 +9,9 @@ namespace Airwave.Catalog.Features.Episodes;
 /// <summary>
 /// An episode as the API returns it. <c>status</c> is draft, scheduled, published or taken_down; <c>processed_status</c>
 /// tracks the media (awaiting_upload → uploading → processing → ready | failed). Duration, size and audio URL
-/// are filled in by media processing. <c>embedded_chapters_url</c> serves the chapters found in the delivered media
-/// as Podcasting 2.0 JSON (null when it has none); the feed links it when <c>chapters_url</c> is not set.
+/// are filled in by media processing. <c>chapters</c> are the ones the creator wrote (empty when none);
+/// <c>embedded_chapters_url</c> serves them as Podcasting 2.0 JSON, or else the chapters found in the delivered media
+/// (null when there are neither); the feed links it when <c>chapters_url</c> is not set.
 /// <c>takedown</c> (null unless an admin took the episode down) says when, why and which kind; only the owner and admins
 /// ever see such an episode. <c>premium</c> episodes are only in subscribers' private feeds (see <c>/api/v1/podcasts/{id}/subscribers</c>).
 /// </summary>
@@ -38,6 +39,7 @@ internal sealed record EpisodeResponse(
     IReadOnlyList<TranscriptLink> Transcripts,
     string? ChaptersUrl,
     string? EmbeddedChaptersUrl,
+    IReadOnlyList<Chapter> Chapters,
     IReadOnlyList<Soundbite> Soundbites,
     IReadOnlyList<PersonCredit> Persons,
     DateTimeOffset CreatedAt,
@@ -67,7 +69,8 @@ internal sealed record EpisodeResponse(
         row.ProcessingError,
         FeedJson.List<TranscriptLink>(row.Transcripts),
         row.ChaptersUrl,
-        row.MediaChapters > 0 && row.LiveAssetId is not null ? urls.Absolute(request, EpisodeChapters.PathOf(row.Id)) : null,
+        EpisodeChapters.Served(row) ? urls.Absolute(request, EpisodeChapters.PathOf(row.Id)) : null,
+        FeedJson.List<Chapter>(row.Chapters),
         FeedJson.List<Soundbite>(row.Soundbites),
         FeedJson.List<PersonCredit>(row.Persons),
         row.CreatedAt,

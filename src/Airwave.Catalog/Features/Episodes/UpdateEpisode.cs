@@ -22,7 +22,8 @@ internal static class UpdateEpisode
         Optional<string?> ChaptersUrl,
         Optional<IReadOnlyList<Soundbite>?> Soundbites,
         Optional<IReadOnlyList<PersonCredit>?> Persons,
-        Optional<bool?> Premium);
+        Optional<bool?> Premium,
+        Optional<IReadOnlyList<Chapter>?> Chapters);
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("/episodes/{episodeId:guid}", HandleAsync)
@@ -30,7 +31,7 @@ internal static class UpdateEpisode
             .WithName("UpdateEpisode")
             .WithSummary("Change some of an episode's fields");
 
-    private static async Task<Results<Ok<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid episodeId, Request request, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes,
         CatalogChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -54,7 +55,8 @@ internal static class UpdateEpisode
             request.Transcripts.Or(current.Transcripts),
             request.ChaptersUrl.Or(current.ChaptersUrl),
             request.Soundbites.Or(current.Soundbites),
-            request.Persons.Or(current.Persons)).Validate(episode.DurationMs, errors);
+            request.Persons.Or(current.Persons),
+            request.Chapters.Or(current.Chapters)).Validate(episode.DurationMs, errors, chaptersSent: request.Chapters.IsSet);
         errors.AddIf(request.Guid.IsSet && request.Guid.Value != episode.Guid, "guid", "cannot be changed once the episode exists");
         errors.AddIf(request.Explicit is { IsSet: true, Value: null }, "explicit", "must be true or false");
         errors.AddIf(request.EpisodeType is { IsSet: true, Value: null }, "episode_type", "must be full, trailer or bonus");

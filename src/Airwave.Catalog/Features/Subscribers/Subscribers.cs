@@ -51,7 +51,7 @@ internal static class Subscribers
     private static async Task<PodcastRow?> ManagedAsync(Guid podcastId, ClaimsPrincipal user, PodcastStore podcasts, CancellationToken cancellationToken) =>
         await podcasts.FindAsync(podcastId, cancellationToken) is { } podcast && user.Manages(podcast) ? podcast : null;
 
-    private static async Task<Results<Created<IssuedSubscriber>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    internal static async Task<Results<Created<IssuedSubscriber>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         Guid podcastId, CreateRequest request, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts,
         SubscriberStore subscribers, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -96,7 +96,7 @@ internal static class Subscribers
             IssuedSubscriber.From(row, urls.Absolute(http, GetPrivateFeed.PathOf(podcastId, token))));
     }
 
-    private static async Task<Results<Ok<Page<SubscriberResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+    internal static async Task<Results<Ok<Page<SubscriberResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         Guid podcastId, int? limit, string? cursor, ClaimsPrincipal user, PodcastStore podcasts, SubscriberStore subscribers,
         CancellationToken cancellationToken)
     {
@@ -117,7 +117,7 @@ internal static class Subscribers
     }
 
     /// <summary>Idempotent: revoking a revoked subscriber answers 204 again and keeps the first revocation time.</summary>
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(Guid podcastId, Guid subscriberId, ClaimsPrincipal user,
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(Guid podcastId, Guid subscriberId, ClaimsPrincipal user,
         PodcastStore podcasts, SubscriberStore subscribers, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await ManagedAsync(podcastId, user, podcasts, cancellationToken) is null)
@@ -131,7 +131,7 @@ internal static class Subscribers
     }
 
     /// <summary>A new secret for an active subscriber (a leaked URL): the old URL matches nothing from the moment this commits.</summary>
-    private static async Task<Results<Ok<IssuedSubscriber>, ProblemHttpResult>> RotateAsync(Guid podcastId, Guid subscriberId, ClaimsPrincipal user,
+    internal static async Task<Results<Ok<IssuedSubscriber>, ProblemHttpResult>> RotateAsync(Guid podcastId, Guid subscriberId, ClaimsPrincipal user,
         HttpRequest http, PublicUrls urls, PodcastStore podcasts, SubscriberStore subscribers, CancellationToken cancellationToken)
     {
         if (await ManagedAsync(podcastId, user, podcasts, cancellationToken) is null)
