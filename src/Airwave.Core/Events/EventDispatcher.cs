@@ -12,7 +12,8 @@ namespace Airwave.Core.Events;
 /// (<c>processed_events</c>) turns a redelivery into a no-op. Plain handlers run first, outside any transaction
 /// (they are idempotent by contract); then one transaction records the event as processed, runs the group's
 /// <see cref="ITransactionalEventHandler{TEvent}"/>s and whatever the caller adds (a stream offset), and commits.
-/// Both transports go through here, so a handler behaves the same in-process and behind RabbitMQ.
+/// Both transports go through here, so a handler behaves the same in-process and behind RabbitMQ. Groups whose
+/// handlers are all transactional can also be given many events in one transaction (<see cref="HandleBatchAsync"/>).
 /// </summary>
 public sealed class EventDispatcher
 {

@@ -18,9 +18,10 @@ namespace Airwave.Core.Events.RabbitMq;
 /// delivery is handled through <see cref="EventDispatcher"/> (which skips event ids the group processed before)
 /// and acknowledged only after that committed. A delivery that fails is requeued after a short pause; after
 /// <see cref="RabbitMqOptions.MaxDeliveries"/> it is rejected and the queue dead-letters it to the group's ".dead"
-/// queue. The stream is read from the offset each group keeps in the database, written in the transaction that
-/// records the event processed, so a restart resumes there and moving it back replays. A lost connection is
-/// reopened with a growing pause; nothing is acknowledged that was not handled.
+/// queue. The stream is read from the offset each group keeps in the database, in batches: many deliveries handled in
+/// one transaction that records them processed and moves the offset past the last (ADR 0022), then acknowledged at
+/// once, so a restart resumes there and moving it back replays. A lost connection is reopened with a growing pause;
+/// nothing is acknowledged that was not handled.
 /// </summary>
 internal sealed class RabbitMqConsumers(
     IOptions<EventOptions> options,
