@@ -2,7 +2,7 @@ namespace Airwave.Core.Events;
 
 /// <summary>
 /// The embedded default: the relay's own process runs every consumer group's handlers for the events it claimed, in
-/// order of occurrence. Per group, a run of consecutive events that the group handles only transactionally goes
+/// order of occurrence, group after group in registration order. Per group, a run of consecutive events that the group handles only transactionally goes
 /// through <see cref="EventDispatcher.HandleBatchAsync"/> as one transaction (the analytics consumer under a burst of
 /// playback events); any other event is handled on its own, in its place. A batch that fails is handled again one
 /// event at a time, so only the event that fails is reported failed and retried by the relay; the groups that did
@@ -21,10 +21,12 @@ internal sealed class InProcessTransport(EventDispatcher dispatcher) : IEventTra
             }
         }
 
+        // Groups in registration order, as before batches: an event that failed in one group waits for its retry
+        // before the groups after it see it.
         foreach (var group in dispatcher.Consumers.Select(c => c.Group))
         {
             var types = dispatcher.TypesOf(group);
-            var mine = messages.Where(m => types.Contains(m.Type)).ToList();
+            var mine = messages.Where(m => types.Contains(m.Type) && !errors.ContainsKey(m.Id)).ToList();
             var i = 0;
             while (i < mine.Count)
             {
