@@ -40,6 +40,32 @@ internal static class ListenRanges
         return total;
     }
 
+    /// <summary>
+    /// The union of <paramref name="ranges"/> as sorted, disjoint ranges (overlapping and touching ones joined; empty
+    /// and reversed ones dropped), not clipped to any duration. <see cref="UnionSeconds"/> of the result equals
+    /// <see cref="UnionSeconds"/> of the input for every duration, and merging more ranges into a result later gives
+    /// the same result as merging them all at once, in any order: what a listen session stores between batches.
+    /// </summary>
+    public static IReadOnlyList<PlayedRange> Merge(IEnumerable<PlayedRange> ranges)
+    {
+        var sorted = ranges.Where(r => r.End > r.Start).OrderBy(r => r.Start).ToList();
+        var merged = new List<PlayedRange>(sorted.Count);
+        var i = 0;
+        while (i < sorted.Count)
+        {
+            var start = sorted[i].Start;
+            var stop = sorted[i].End;
+            while (++i < sorted.Count && sorted[i].Start <= stop)
+            {
+                stop = Math.Max(stop, sorted[i].End);
+            }
+
+            merged.Add(new PlayedRange(start, stop));
+        }
+
+        return merged;
+    }
+
     /// <summary>Share of the episode heard, 0 to 1; null when the duration is unknown.</summary>
     public static double? Completion(double listenedSeconds, double? durationSeconds) =>
         durationSeconds is > 0 and var duration ? Math.Min(1, listenedSeconds / duration) : null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Airwave.Analytics.Listens;
 
@@ -40,4 +41,51 @@ internal static class ListenSession
 
     /// <summary>A UTC day as the figures store and report it: <c>yyyy-MM-dd</c> (text order is time order).</summary>
     public static string DayOf(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// What a listen session keeps between batches of new events (ADR 0022): when it began, the longest duration reported
+/// and the union of the ranges played, unclipped (<see cref="ListenRanges.Merge"/>). Adding events to it gives the
+/// same summary as <see cref="ListenSession.Summarize"/> over all the events, whatever the order and the batches
+/// (minimum, maximum and union are each indifferent to both), so the consumer never reads a session's events again.
+/// </summary>
+internal sealed record ListenSessionState(DateTimeOffset StartedAt, double? DurationSeconds, IReadOnlyList<PlayedRange> Ranges)
+{
+    /// <summary><paramref name="state"/> (null: a session without events yet) with <paramref name="events"/> added; null only when both are empty.</summary>
+    public static ListenSessionState? Add(ListenSessionState? state, IReadOnlyCollection<SessionEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return state;
+        }
+
+        var started = events.Min(e => e.OccurredAt);
+        var duration = events.Max(e => e.DurationSeconds);
+        var played = events.Where(e => e.Type != "seek").Select(e => new PlayedRange(e.PositionStart, e.PositionEnd));
+        if (state is null)
+        {
+            return new ListenSessionState(started, duration, ListenRanges.Merge(played));
+        }
+
+        return new ListenSessionState(
+            started < state.StartedAt ? started : state.StartedAt,
+            new[] { state.DurationSeconds, duration }.Max(),
+            ListenRanges.Merge(state.Ranges.Concat(played)));
+    }
+
+    /// <summary>The session's row: figures from the state, <paramref name="events"/> as counted in the store.</summary>
+    public ListenSessionSummary Summarize(int events)
+    {
+        var listened = ListenRanges.UnionSeconds(Ranges, DurationSeconds);
+        return new ListenSessionSummary(ListenSession.DayOf(StartedAt), StartedAt, listened, DurationSeconds,
+            ListenRanges.Completion(listened, DurationSeconds), events);
+    }
+
+    /// <summary>The ranges as stored in <c>listen_sessions.played_ranges</c>: <c>[[start, end], ...]</c>, numbers that read back exactly.</summary>
+    public string RangesJson() => JsonSerializer.Serialize(Ranges.Select(r => new[] { r.Start, r.End }));
+
+    public static IReadOnlyList<PlayedRange> ParseRanges(string json) =>
+        [.. (JsonSerializer.Deserialize<double[][]>(json) ?? []).Select(r => r.Length == 2
+            ? new PlayedRange(r[0], r[1])
+            : throw new FormatException("A stored played range is not a [start, end] pair."))];
 }

@@ -47,6 +47,12 @@ public abstract class SqlDialect
     /// <summary>Appended to the sub-select that picks a job to claim, so concurrent workers skip each other's rows.</summary>
     public abstract string SkipLockedClause { get; }
 
+    /// <summary>
+    /// Appended to a SELECT that reads rows the transaction then rewrites from what it read, so a concurrent writer
+    /// waits (PostgreSQL row locks); SQLite needs nothing, its transactions write one at a time.
+    /// </summary>
+    public abstract string LockRowsClause { get; }
+
     public static SqlDialect FromProvider(string provider) => provider.Trim().ToLowerInvariant() switch
     {
         "sqlite" => Sqlite,
@@ -84,6 +90,8 @@ public abstract class SqlDialect
 
         // SQLite runs one writer at a time: the claiming UPDATE is atomic without row locks.
         public override string SkipLockedClause => "";
+
+        public override string LockRowsClause => "";
     }
 
     private sealed class PostgresDialect : SqlDialect
@@ -106,6 +114,8 @@ public abstract class SqlDialect
         internal override string? MigrationUnlockSql => "SELECT pg_advisory_unlock(18376491486238277)";
 
         public override string SkipLockedClause => "FOR UPDATE SKIP LOCKED";
+
+        public override string LockRowsClause => "FOR UPDATE";
 
         public override string AnyOf(string column, string parameter) => $"{column} = ANY(@{parameter})";
 

@@ -12,12 +12,17 @@ namespace Airwave.Core.Events;
 /// (<c>processed_events</c>) turns a redelivery into a no-op. Plain handlers run first, outside any transaction
 /// (they are idempotent by contract); then one transaction records the event as processed, runs the group's
 /// <see cref="ITransactionalEventHandler{TEvent}"/>s and whatever the caller adds (a stream offset), and commits.
-/// Both transports go through here, so a handler behaves the same in-process and behind RabbitMQ.
+/// Both transports go through here, so a handler behaves the same in-process and behind RabbitMQ. Groups whose
+/// handlers are all transactional can also be given many events in one transaction (<see cref="HandleBatchAsync"/>).
 /// </summary>
 public sealed class EventDispatcher
 {
     private static readonly MethodInfo PlainHandle = typeof(EventDispatcher).GetMethod(nameof(RunPlainAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo TransactionalHandle = typeof(EventDispatcher).GetMethod(nameof(RunTransactionalAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo BatchHandle = typeof(EventDispatcher).GetMethod(nameof(RunBatchAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>Ids recorded as processed per statement: well below the parameter limits of SQLite and PostgreSQL.</summary>
+    private const int IdsPerStatement = 500;
 
     private readonly IServiceProvider _services;
     private readonly Database _database;
@@ -121,6 +126,97 @@ public sealed class EventDispatcher
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// True when <paramref name="group"/> handles <paramref name="type"/> only with transactional handlers, so
+    /// messages of that type can be handled many to one transaction by <see cref="HandleBatchAsync"/>.
+    /// </summary>
+    public bool CanBatch(string group, string type)
+    {
+        var handlers = _registrations.Where(r => r.Consumer.Group == group && EventRegistry.NameOf(r.EventType) == type).ToList();
+        return handlers.Count > 0 && handlers.All(h => typeof(ITransactionalEventHandler<>).MakeGenericType(h.EventType).IsAssignableFrom(h.HandlerType));
+    }
+
+    /// <summary>
+    /// Handles many messages for <paramref name="group"/> in ONE transaction: records every id not processed before
+    /// (one statement per few hundred ids; a duplicate inside the batch or from an earlier one inserts nothing), runs
+    /// the group's handlers for the new ones only (an <see cref="IBatchEventHandler{TEvent}"/> once per type with all
+    /// of them), then <paramref name="alsoInTransaction"/> (a stream offset), and commits. Either all of it commits
+    /// or none does, so the caller acknowledges the whole batch after this returns and redelivers the whole batch if
+    /// it throws. Every message must be of a type <see cref="CanBatch"/> accepts. Returns the ids handled now.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> HandleBatchAsync(string group, IReadOnlyList<OutboxMessage> messages,
+        Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken cancellationToken)
+    {
+        var unique = messages.DistinctBy(m => m.Id).ToList();
+        if (unique.FirstOrDefault(m => !CanBatch(group, m.Type)) is { } other)
+        {
+            throw new InvalidOperationException($"Group {group} cannot handle event type {other.Type} in a batch.");
+        }
+
+        return await _database.InTransactionAsync(async (connection, transaction) =>
+        {
+            // Ids in one order, so two consumers of the group inserting overlapping batches wait for each other, not deadlock.
+            var fresh = new HashSet<Guid>();
+            var now = _clock.GetUtcNow();
+            foreach (var chunk in unique.Select(m => m.Id).Order().Chunk(IdsPerStatement))
+            {
+                var parameters = new DynamicParameters();
+                parameters.Add("group", group);
+                parameters.Add("now", now);
+                var rows = new List<string>(chunk.Length);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    parameters.Add($"id{i}", chunk[i]);
+                    rows.Add($"(@group, @id{i}, @now)");
+                }
+
+                var inserted = await connection.QueryAsync<Guid>(new CommandDefinition(
+                    $"""
+                    INSERT INTO processed_events (consumer_group, event_id, processed_at) VALUES {string.Join(", ", rows)}
+                    ON CONFLICT (consumer_group, event_id) DO NOTHING
+                    RETURNING event_id
+                    """, parameters, transaction, cancellationToken: cancellationToken));
+                fresh.UnionWith(inserted);
+            }
+
+            // Per type, in order of first appearance; within a type, in the order delivered.
+            foreach (var byType in unique.Where(m => fresh.Contains(m.Id)).GroupBy(m => m.Type))
+            {
+                var handlers = _registrations.Where(r => r.Consumer.Group == group && EventRegistry.NameOf(r.EventType) == byType.Key).ToList();
+                var type = handlers[0].EventType;
+                var events = byType.Select(m => JsonSerializer.Deserialize(m.Payload, type, EventOutbox.Json)
+                    ?? throw new InvalidOperationException($"Event {m.Id} of type {m.Type} has an empty payload.")).ToList();
+                var batchType = typeof(IBatchEventHandler<>).MakeGenericType(type);
+                foreach (var handler in handlers.Select(h => _services.GetRequiredService(h.HandlerType)))
+                {
+                    if (batchType.IsInstanceOfType(handler))
+                    {
+                        var list = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(type), events.Count)!;
+                        foreach (var @event in events)
+                        {
+                            list.Add(@event);
+                        }
+
+                        await (Task)BatchHandle.MakeGenericMethod(type).Invoke(null, [handler, list, connection, transaction, cancellationToken])!;
+                        continue;
+                    }
+
+                    foreach (var @event in events)
+                    {
+                        await (Task)TransactionalHandle.MakeGenericMethod(type).Invoke(null, [handler, @event, connection, transaction, cancellationToken])!;
+                    }
+                }
+            }
+
+            if (alsoInTransaction is not null)
+            {
+                await alsoInTransaction(connection, transaction);
+            }
+
+            return (IReadOnlySet<Guid>)fresh;
+        }, cancellationToken);
+    }
+
     private async Task<bool> WasProcessedAsync(string group, Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -128,6 +224,10 @@ public sealed class EventDispatcher
             "SELECT COUNT(*) FROM processed_events WHERE consumer_group = @group AND event_id = @id",
             new { group, id }, cancellationToken: cancellationToken)) > 0;
     }
+
+    private static Task RunBatchAsync<TEvent>(IBatchEventHandler<TEvent> handler, List<TEvent> events, DbConnection connection,
+        DbTransaction transaction, CancellationToken cancellationToken)
+        where TEvent : IEvent => handler.HandleBatchAsync(events, connection, transaction, cancellationToken);
 
     private static Task RunPlainAsync<TEvent>(IEventHandler<TEvent> handler, TEvent @event, CancellationToken cancellationToken)
         where TEvent : IEvent => handler.HandleAsync(@event, cancellationToken);

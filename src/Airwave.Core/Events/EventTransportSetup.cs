@@ -21,6 +21,18 @@ public sealed class EventOptions
     /// <summary>How long consumer groups remember handled event ids (longer than any redelivery or replay can reach back).</summary>
     public TimeSpan ProcessedRetention { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>
+    /// Most events a consumer takes from the event stream to handle in one transaction (the analytics consumer; see
+    /// <see cref="IBatchEventHandler{TEvent}"/>). In-process, a batch is what the outbox relay claimed at once.
+    /// </summary>
+    public int ConsumerBatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// How long a consumer waits for more events once the first of a batch arrived, before handling what it has. A
+    /// burst fills batches without waiting; a trickle is handled this much later than it could be.
+    /// </summary>
+    public TimeSpan ConsumerBatchWait { get; set; } = TimeSpan.FromMilliseconds(50);
+
     public bool UsesRabbitMq => string.Equals(Transport.Trim(), RabbitMqTransport, StringComparison.OrdinalIgnoreCase);
 
     internal IEnumerable<string> Validate()
@@ -33,6 +45,16 @@ public sealed class EventOptions
         if (ProcessedRetention < TimeSpan.FromDays(1))
         {
             yield return "Events:ProcessedRetention must be at least one day.";
+        }
+
+        if (ConsumerBatchSize is < 1 or > 5000)
+        {
+            yield return "Events:ConsumerBatchSize must be between 1 and 5000.";
+        }
+
+        if (ConsumerBatchWait < TimeSpan.Zero || ConsumerBatchWait > TimeSpan.FromSeconds(10))
+        {
+            yield return "Events:ConsumerBatchWait must be between 00:00:00 and 00:00:10.";
         }
 
         if (!UsesRabbitMq)

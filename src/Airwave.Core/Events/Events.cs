@@ -39,6 +39,21 @@ public interface ITransactionalEventHandler<in TEvent> : IEventHandler<TEvent>
         throw new InvalidOperationException("Transactional handlers are called with the consumer's transaction.");
 }
 
+/// <summary>
+/// A transactional handler that takes many events of its type at once, in one transaction with the record of all of
+/// them as processed: for high-volume events (playback) whose cost is the transaction, not the work. The consumers
+/// hand it the events of a batch its group has not processed yet (duplicates and events processed before are left
+/// out), in order of delivery; a single event is a batch of one.
+/// </summary>
+public interface IBatchEventHandler<TEvent> : ITransactionalEventHandler<TEvent>
+    where TEvent : IEvent
+{
+    Task HandleBatchAsync(IReadOnlyList<TEvent> events, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    Task ITransactionalEventHandler<TEvent>.HandleAsync(TEvent @event, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        HandleBatchAsync([@event], connection, transaction, cancellationToken);
+}
+
 /// <summary>Maps stored event names to types and to the handlers registered for them.</summary>
 public sealed class EventRegistry
 {

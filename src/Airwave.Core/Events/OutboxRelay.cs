@@ -49,18 +49,16 @@ public sealed class OutboxRelay(
             results = [.. messages.Select(m => new TransportResult(m.Id, e))];
         }
 
-        var delivered = 0;
+        var delivered = new List<Guid>();
         var unavailable = 0;
+        var byId = results.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.First());
         await using var connection = await database.OpenAsync(cancellationToken);
         foreach (var message in messages)
         {
-            var error = results.FirstOrDefault(r => r.Id == message.Id)?.Error
-                ?? (results.Any(r => r.Id == message.Id) ? null : new EventTransportUnavailableException("The transport gave no result."));
+            var error = byId.TryGetValue(message.Id, out var result) ? result.Error : new EventTransportUnavailableException("The transport gave no result.");
             if (error is null)
             {
-                // The claim is given back too: a row an operator marks undispatched again is due at once.
-                await MarkAsync(connection, "UPDATE outbox_events SET dispatched_at = @now, available_at = @now WHERE id = @Id", message.Id, null);
-                delivered++;
+                delivered.Add(message.Id);
             }
             else if (error is EventTransportUnavailableException)
             {
@@ -79,13 +77,23 @@ public sealed class OutboxRelay(
             }
         }
 
+        if (delivered.Count > 0)
+        {
+            // One statement for the accepted rows (not one commit each). The claim is given back too: a row an
+            // operator marks undispatched again is due at once. Not the caller's token: the outcome is recorded even
+            // while the host stops.
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE outbox_events SET dispatched_at = @now, available_at = @now WHERE {database.Dialect.AnyOf("id", "ids")}",
+                new { now = clock.GetUtcNow(), ids = database.Dialect.IdList(delivered) }, cancellationToken: CancellationToken.None));
+        }
+
         if (unavailable > 0)
         {
             throw new EventTransportUnavailableException($"{unavailable} event(s) wait in the outbox until the transport is back.",
                 results.Select(r => r.Error).OfType<EventTransportUnavailableException>().FirstOrDefault());
         }
 
-        return delivered;
+        return delivered.Count;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

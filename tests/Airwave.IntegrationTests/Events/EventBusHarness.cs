@@ -86,7 +86,7 @@ public sealed class EventBusHarness : IAsyncDisposable
     public OutboxRelay Relay => _services.GetRequiredService<OutboxRelay>();
 
     public static async Task<EventBusHarness> CreateAsync(string provider, ServerRoles roles = ServerRoles.All, int maxDeliveries = 3,
-        string transport = "rabbitmq")
+        string transport = "rabbitmq", TimeSpan? batchWait = null)
     {
         var testDatabase = await TestDatabase.CreateAsync(provider);
         var prefix = $"test-{Guid.NewGuid():N}"[..17];
@@ -97,6 +97,7 @@ public sealed class EventBusHarness : IAsyncDisposable
             ["Events:RabbitMq:Prefix"] = prefix,
             ["Events:RabbitMq:MaxDeliveries"] = maxDeliveries.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Events:RabbitMq:Prefetch"] = "20",
+            ["Events:ConsumerBatchWait"] = (batchWait ?? TimeSpan.FromMilliseconds(50)).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);

@@ -104,15 +104,34 @@ public sealed class ScaleOutProcessTests : IAsyncLifetime
         }, "the episode in api #2's feed");
         feed.ShouldContain(episodeId);
 
-        // A long file: the worker is killed while it encodes, a new worker takes the job when the lease runs out.
-        var second = await new TusTestClient(api2).UploadAsync(podcastId, await TestMedia.AudioAsync($"scale-long-{Guid.NewGuid():N}.wav", 240, 1));
-        await WaitUntilAsync(async () => await ScalarAsync("SELECT COUNT(*) FROM jobs WHERE status = 'running'") == 1, "the second job running");
-        var worker1 = _processes.Last();
+        // A long file (ten minutes, a small MP3, so the upload stays quick): the worker is killed while it measures
+        // loudness or encodes, and a new worker takes the job when the lease runs out. The kill must land mid-job: the
+        // test waits for reported progress inside the work (past probing, before finishing), freezes the worker
+        // (SIGSTOP: it cannot commit anything after that), checks the job is still unfinished, then kills it.
+        var second = await new TusTestClient(api2).UploadAsync(podcastId,
+            await TestMedia.AudioAsync($"scale-long-{Guid.NewGuid():N}.mp3", 600, 1, "-c:a libmp3lame -b:a 64k"));
+        var secondJob = $"(SELECT j.id FROM jobs j JOIN media_assets a ON j.subject_key = CAST(a.id AS text) WHERE a.subject_id = '{second}')";
+        await WaitUntilAsync(async () => await ScalarAsync(
+            $"SELECT COUNT(*) FROM jobs WHERE id IN {secondJob} AND status = 'running' AND progress > 2 AND progress < 96") == 1,
+            "the second job reporting progress mid-work");
+        var worker1 = _named["worker1"];
+        await SignalAsync(worker1, "STOP");
+        (await ScalarAsync($"SELECT COUNT(*) FROM jobs WHERE id IN {secondJob} AND status = 'running' AND finished_at IS NULL"))
+            .ShouldBe(1, "the worker was frozen before it finished the job");
         worker1.Kill(entireProcessTree: true);
         await worker1.WaitForExitAsync();
         await RunAsync("worker", "worker2");
         (await EpisodeUploadTests.WaitForProcessingAsync(owner, second))["processed_status"]!.GetValue<string>().ShouldBe("ready");
 
+        // Attempted twice (the killed run and the one that finished), completed once: one MediaProcessed for its
+        // asset, one asset row, ready, with one set of renditions.
+        (await ScalarAsync($"SELECT attempts FROM jobs WHERE id IN {secondJob}")).ShouldBe(2);
+        (await ScalarAsync($"SELECT COUNT(*) FROM jobs WHERE id IN {secondJob} AND status = 'succeeded'")).ShouldBe(1);
+        (await ScalarAsync($"SELECT COUNT(*) FROM media_assets WHERE subject_id = '{second}'")).ShouldBe(1);
+        (await ScalarAsync($"SELECT COUNT(*) FROM media_assets WHERE subject_id = '{second}' AND status = 'ready' AND renditions IS NOT NULL")).ShouldBe(1);
+        (await ScalarAsync(
+            $"SELECT COUNT(*) FROM outbox_events o JOIN media_assets a ON o.payload LIKE '%' || CAST(a.id AS text) || '%' WHERE o.type LIKE '%MediaProcessed' AND a.subject_id = '{second}'"))
+            .ShouldBe(1);
         (await ScalarAsync("SELECT COUNT(*) FROM jobs WHERE status = 'succeeded'")).ShouldBe(2);
         (await ScalarAsync("SELECT COUNT(*) FROM jobs WHERE status <> 'succeeded'")).ShouldBe(0);
         // Each MediaProcessed was raised once and handled once by the catalog group.
@@ -214,6 +233,14 @@ public sealed class ScaleOutProcessTests : IAsyncLifetime
         {
             (await DeadAsync(names.DeadQueue(group))).ShouldBe(0u, group);
         }
+    }
+
+    /// <summary>Sends a signal to a process by name (<c>kill -STOP</c>): .NET can kill a process but not freeze it.</summary>
+    private static async Task SignalAsync(Process process, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { $"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        await kill.WaitForExitAsync();
+        kill.ExitCode.ShouldBe(0, $"kill -{signal} {process.Id}");
     }
 
     private static async Task<uint> DeadAsync(string queue)

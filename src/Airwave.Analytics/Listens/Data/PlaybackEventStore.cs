@@ -53,4 +53,38 @@ internal static class PlaybackEventStore
             SELECT type, position_start, position_end, duration_seconds, occurred_at FROM playback_events
             WHERE episode_id = @EpisodeId AND listener_key = @ListenerKey AND session_id = @SessionId
             """, key, transaction, cancellationToken: cancellationToken))];
+
+    /// <summary>
+    /// How many events are stored for each of the sessions (a session's <c>events</c> figure): one grouped count over
+    /// the session index for a whole batch, instead of reading the events themselves.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<(Guid, string, string), int>> CountAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyList<ListenSessionKey> keys, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<(Guid, string, string), int>();
+        foreach (var chunk in keys.Chunk(200))
+        {
+            var (where, parameters) = ListenSessionStore.KeyCondition(chunk);
+            var rows = await connection.QueryAsync<SessionCount>(new CommandDefinition(
+                $"""
+                SELECT episode_id, listener_key, session_id, COUNT(*) AS events FROM playback_events
+                WHERE {where}
+                GROUP BY episode_id, listener_key, session_id
+                """, parameters, transaction, cancellationToken: cancellationToken));
+            foreach (var row in rows)
+            {
+                counts[(row.EpisodeId, row.ListenerKey, row.SessionId)] = (int)row.Events;
+            }
+        }
+
+        return counts;
+    }
+
+    internal sealed record SessionCount
+    {
+        public required Guid EpisodeId { get; init; }
+        public required string ListenerKey { get; init; }
+        public required string SessionId { get; init; }
+        public required long Events { get; init; }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using System.Threading.Channels;
 using Airwave.Core.Data;
 using Airwave.Core.Hosting;
 using Dapper;
@@ -17,9 +18,10 @@ namespace Airwave.Core.Events.RabbitMq;
 /// delivery is handled through <see cref="EventDispatcher"/> (which skips event ids the group processed before)
 /// and acknowledged only after that committed. A delivery that fails is requeued after a short pause; after
 /// <see cref="RabbitMqOptions.MaxDeliveries"/> it is rejected and the queue dead-letters it to the group's ".dead"
-/// queue. The stream is read from the offset each group keeps in the database, written in the transaction that
-/// records the event processed, so a restart resumes there and moving it back replays. A lost connection is
-/// reopened with a growing pause; nothing is acknowledged that was not handled.
+/// queue. The stream is read from the offset each group keeps in the database, in batches: many deliveries handled in
+/// one transaction that records them processed and moves the offset past the last (ADR 0022), then acknowledged at
+/// once, so a restart resumes there and moving it back replays. A lost connection is reopened with a growing pause;
+/// nothing is acknowledged that was not handled.
 /// </summary>
 internal sealed class RabbitMqConsumers(
     IOptions<EventOptions> options,
@@ -92,6 +94,7 @@ internal sealed class RabbitMqConsumers(
         await (await RabbitMqTopology.DeclareAsync(connection, names, connector.Options, dispatcher, logger, stoppingToken)).DisposeAsync();
 
         var channels = new List<IChannel>();
+        var readings = new List<StreamReading>();
         try
         {
             foreach (var group in groups)
@@ -104,7 +107,9 @@ internal sealed class RabbitMqConsumers(
 
                 if (types.Any(dispatcher.IsStreamed))
                 {
-                    channels.Add(await ConsumeStreamAsync(connection, group, types.Where(dispatcher.IsStreamed).ToHashSet(StringComparer.Ordinal), lost, stoppingToken));
+                    var reading = await ConsumeStreamAsync(connection, group, types.Where(dispatcher.IsStreamed).ToHashSet(StringComparer.Ordinal), lost, stoppingToken);
+                    readings.Add(reading);
+                    channels.Add(reading.Channel);
                 }
             }
 
@@ -119,12 +124,20 @@ internal sealed class RabbitMqConsumers(
             {
                 await CloseQuietlyAsync(channel);
             }
+
+            // A batch being handled finishes (its acknowledgement fails quietly on the closed channel) before a new
+            // connection reads the stream again from the stored offset.
+            foreach (var reading in readings)
+            {
+                reading.Inbox.TryComplete();
+                await reading.Loop;
+            }
         }
     }
 
     private async Task<IChannel> ConsumeQueueAsync(IConnection connection, string group, TaskCompletionSource lost, CancellationToken stoppingToken)
     {
-        var channel = await OpenConsumerChannelAsync(connection, lost, stoppingToken);
+        var channel = await OpenConsumerChannelAsync(connection, lost, connector.Options.Prefetch, stoppingToken);
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (sender, delivery) =>
         {
@@ -171,62 +184,190 @@ internal sealed class RabbitMqConsumers(
         return channel;
     }
 
-    private async Task<IChannel> ConsumeStreamAsync(IConnection connection, string group, HashSet<string> types, TaskCompletionSource lost,
+    /// <summary>
+    /// Reads the event stream for <paramref name="group"/> from its stored offset. Deliveries go, in order, to a loop
+    /// that takes them in batches (up to <see cref="EventOptions.ConsumerBatchSize"/>, waiting at most
+    /// <see cref="EventOptions.ConsumerBatchWait"/> for a batch to fill) and handles each batch in one transaction
+    /// with the offset after its last event (<see cref="EventDispatcher.HandleBatchAsync"/>), then acknowledges it.
+    /// </summary>
+    private async Task<StreamReading> ConsumeStreamAsync(IConnection connection, string group, HashSet<string> types, TaskCompletionSource lost,
         CancellationToken stoppingToken)
     {
         var stream = connector.Names.Stream;
-        var channel = await OpenConsumerChannelAsync(connection, lost, stoppingToken);
+        // Unacknowledged deliveries bound a batch: room for two, so the next one arrives while one commits.
+        var channel = await OpenConsumerChannelAsync(connection, lost, Math.Max(connector.Options.Prefetch, 2 * options.Value.ConsumerBatchSize),
+            stoppingToken);
         var next = await StreamOffsets.GetAsync(database, group, stream, stoppingToken);
+        var inbox = Channel.CreateUnbounded<StreamDelivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += async (sender, delivery) =>
+        consumer.ReceivedAsync += (sender, delivery) =>
         {
-            if (!types.Contains(delivery.BasicProperties.Type ?? "") || !TryStreamOffset(delivery.BasicProperties.Headers, out var offset))
-            {
-                await SettleAsync(channel, delivery.DeliveryTag, ack: true, requeue: false);
-                return;
-            }
-
-            var message = ToMessage(delivery);
-            for (var attempt = 1; ; attempt++)
+            var properties = delivery.BasicProperties;
+            long? offset = TryStreamOffset(properties.Headers, out var value) ? value : null;
+            OutboxMessage? message = null;
+            if (offset is not null && types.Contains(properties.Type ?? ""))
             {
                 try
                 {
-                    await dispatcher.HandleAsync(group, message, (c, t) => StreamOffsets.SaveAsync(c, t, group, stream, offset + 1, clock.GetUtcNow(), stoppingToken),
-                        stoppingToken);
-                    break;
+                    message = ToMessage(delivery);
                 }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                catch (FormatException e)
                 {
-                    if (attempt < connector.Options.MaxDeliveries)
-                    {
-                        logger.LogWarning(e, "Streamed event {Type} {Id} failed in group {Group} (attempt {Attempt}); retrying", message.Type, message.Id, group, attempt);
-                        await PauseAsync(attempt, stoppingToken);
-                        continue;
-                    }
-
-                    // A stream cannot reject one message; it is copied to the group's dead queue and the group moves on.
-                    logger.LogError(e, "Streamed event {Type} {Id} failed in group {Group} {Attempt} times; dead-lettering it", message.Type, message.Id, group, attempt);
-                    await channel.BasicPublishAsync(connector.Names.DeadExchange, group, mandatory: false, new BasicProperties(delivery.BasicProperties),
-                        delivery.Body, stoppingToken);
-                    await database.InTransactionAsync(async (c, t) =>
-                    {
-                        await StreamOffsets.SaveAsync(c, t, group, stream, offset + 1, clock.GetUtcNow(), stoppingToken);
-                        return 0;
-                    }, stoppingToken);
-                    break;
+                    logger.LogError(e, "Skipping a streamed message without an event id at offset {Offset}", offset);
                 }
             }
 
-            await SettleAsync(channel, delivery.DeliveryTag, ack: true, requeue: false);
+            // The body is the client's buffer only during this call: a message to handle keeps a copy.
+            inbox.Writer.TryWrite(message is null
+                ? new StreamDelivery(delivery.DeliveryTag, offset, null, null, null)
+                : new StreamDelivery(delivery.DeliveryTag, offset, message, new BasicProperties(properties), delivery.Body.ToArray()));
+            return Task.CompletedTask;
         };
+        channel.ChannelShutdownAsync += (_, _) =>
+        {
+            inbox.Writer.TryComplete();
+            return Task.CompletedTask;
+        };
+        var loop = Task.Run(() => HandleStreamAsync(channel, group, stream, inbox.Reader, stoppingToken), CancellationToken.None);
         // Streams need manual acknowledgement and a prefetch; the offset argument says where reading starts.
         await channel.BasicConsumeAsync(stream, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
             arguments: new Dictionary<string, object?> { ["x-stream-offset"] = next is { } from ? from : "first" }, consumer, stoppingToken);
         logger.LogInformation("Group {Group} reads {Stream} from {Offset}", group, stream, next?.ToString(CultureInfo.InvariantCulture) ?? "the first event kept");
-        return channel;
+        return new StreamReading(channel, inbox.Writer, loop);
     }
 
-    private async Task<IChannel> OpenConsumerChannelAsync(IConnection connection, TaskCompletionSource lost, CancellationToken cancellationToken)
+    private async Task HandleStreamAsync(IChannel channel, string group, string stream, ChannelReader<StreamDelivery> inbox, CancellationToken stoppingToken)
+    {
+        var batchSize = options.Value.ConsumerBatchSize;
+        var wait = options.Value.ConsumerBatchWait;
+        var batch = new List<StreamDelivery>(batchSize);
+        try
+        {
+            while (await inbox.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                while (batch.Count < batchSize && inbox.TryRead(out var delivery))
+                {
+                    batch.Add(delivery);
+                }
+
+                if (batch.Count < batchSize && wait > TimeSpan.Zero)
+                {
+                    await FillAsync(batch, inbox, batchSize, wait, stoppingToken);
+                }
+
+                await HandleStreamBatchAsync(channel, group, stream, batch, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what was not acknowledged is read again from the stored offset.
+        }
+        catch (Exception e)
+        {
+            // The channel is gone or the database failed past its retries: the connection is reopened and reading resumes from the stored offset.
+            logger.LogWarning(e, "Reading {Stream} for group {Group} stopped; resuming from the stored offset", stream, group);
+            await CloseQuietlyAsync(channel);
+        }
+    }
+
+    /// <summary>Adds what arrives within <paramref name="wait"/> to a batch that is not full yet.</summary>
+    private async Task FillAsync(List<StreamDelivery> batch, ChannelReader<StreamDelivery> inbox, int batchSize, TimeSpan wait,
+        CancellationToken stoppingToken)
+    {
+        using var timeout = new CancellationTokenSource(wait, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        while (batch.Count < batchSize)
+        {
+            try
+            {
+                if (!await inbox.WaitToReadAsync(linked.Token))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            while (batch.Count < batchSize && inbox.TryRead(out var delivery))
+            {
+                batch.Add(delivery);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One transaction for the batch's events and the offset after it, then one acknowledgement for all of it. If the
+    /// batch fails, its events are handled one at a time (a poison event is dead-lettered alone, as before batches).
+    /// </summary>
+    private async Task HandleStreamBatchAsync(IChannel channel, string group, string stream, List<StreamDelivery> batch, CancellationToken stoppingToken)
+    {
+        var messages = batch.Where(d => d.Message is not null).Select(d => d.Message!).ToList();
+        var last = batch.Max(d => d.Offset);
+        var handled = messages.Count == 0;
+        if (!handled && last is { } lastOffset && messages.All(m => dispatcher.CanBatch(group, m.Type)))
+        {
+            try
+            {
+                await dispatcher.HandleBatchAsync(group, messages,
+                    (c, t) => StreamOffsets.SaveAsync(c, t, group, stream, lastOffset + 1, clock.GetUtcNow(), stoppingToken), stoppingToken);
+                handled = true;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "A batch of {Count} streamed events failed in group {Group}; handling them one at a time", messages.Count, group);
+            }
+        }
+
+        if (!handled)
+        {
+            foreach (var delivery in batch.Where(d => d.Message is not null))
+            {
+                await HandleStreamedOneAsync(channel, group, stream, delivery, stoppingToken);
+            }
+        }
+
+        // Every delivery of this channel passes through here in order, so one acknowledgement covers the batch.
+        await SettleAsync(channel, batch[^1].Tag, ack: true, requeue: false, multiple: true);
+    }
+
+    private async Task HandleStreamedOneAsync(IChannel channel, string group, string stream, StreamDelivery delivery, CancellationToken stoppingToken)
+    {
+        var message = delivery.Message!;
+        var offset = delivery.Offset!.Value;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await dispatcher.HandleAsync(group, message, (c, t) => StreamOffsets.SaveAsync(c, t, group, stream, offset + 1, clock.GetUtcNow(), stoppingToken),
+                    stoppingToken);
+                return;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                if (attempt < connector.Options.MaxDeliveries)
+                {
+                    logger.LogWarning(e, "Streamed event {Type} {Id} failed in group {Group} (attempt {Attempt}); retrying", message.Type, message.Id, group, attempt);
+                    await PauseAsync(attempt, stoppingToken);
+                    continue;
+                }
+
+                // A stream cannot reject one message; it is copied to the group's dead queue and the group moves on.
+                logger.LogError(e, "Streamed event {Type} {Id} failed in group {Group} {Attempt} times; dead-lettering it", message.Type, message.Id, group, attempt);
+                await channel.BasicPublishAsync(connector.Names.DeadExchange, group, mandatory: false, delivery.Properties!, delivery.Body!, stoppingToken);
+                await database.InTransactionAsync(async (c, t) =>
+                {
+                    await StreamOffsets.SaveAsync(c, t, group, stream, offset + 1, clock.GetUtcNow(), stoppingToken);
+                    return 0;
+                }, stoppingToken);
+                return;
+            }
+        }
+    }
+
+    private static async Task<IChannel> OpenConsumerChannelAsync(IConnection connection, TaskCompletionSource lost, int prefetch, CancellationToken cancellationToken)
     {
         var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         channel.ChannelShutdownAsync += (_, _) =>
@@ -234,7 +375,7 @@ internal sealed class RabbitMqConsumers(
             lost.TrySetResult();
             return Task.CompletedTask;
         };
-        await channel.BasicQosAsync(0, (ushort)Math.Min(ushort.MaxValue, connector.Options.Prefetch), global: false, cancellationToken);
+        await channel.BasicQosAsync(0, (ushort)Math.Min(ushort.MaxValue, prefetch), global: false, cancellationToken);
         return channel;
     }
 
@@ -269,13 +410,13 @@ internal sealed class RabbitMqConsumers(
         Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 200 * attempt)), cancellationToken);
 
     /// <summary>Acks or nacks; a channel that closed meanwhile redelivers the message anyway, so that failure is only logged.</summary>
-    private async Task SettleAsync(IChannel channel, ulong tag, bool ack, bool requeue)
+    private async Task SettleAsync(IChannel channel, ulong tag, bool ack, bool requeue, bool multiple = false)
     {
         try
         {
             if (ack)
             {
-                await channel.BasicAckAsync(tag, multiple: false);
+                await channel.BasicAckAsync(tag, multiple);
             }
             else
             {
@@ -300,6 +441,12 @@ internal sealed class RabbitMqConsumers(
         }
     }
 }
+
+/// <summary>One delivery from the event stream: its offset, and the message when it is one the group handles (with what dead-lettering needs).</summary>
+internal sealed record StreamDelivery(ulong Tag, long? Offset, OutboxMessage? Message, BasicProperties? Properties, byte[]? Body);
+
+/// <summary>A stream consumer's channel, the inbox its deliveries go to, and the loop handling them in batches.</summary>
+internal sealed record StreamReading(IChannel Channel, ChannelWriter<StreamDelivery> Inbox, Task Loop);
 
 /// <summary>Where each consumer group stands in a stream: the offset of the next event it has not handled.</summary>
 internal static class StreamOffsets

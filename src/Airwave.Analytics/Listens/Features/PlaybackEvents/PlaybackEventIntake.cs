@@ -98,7 +98,8 @@ internal sealed class PlaybackEventIntake(Database database, EventOutbox outbox,
             var recorded = await database.InTransactionAsync(async (connection, transaction) =>
             {
                 var sessions = new List<ListenSessionKey>();
-                var named = new HashSet<ListenSessionKey>();
+                var named = new Dictionary<ListenSessionKey, int>();
+                var recorded = new List<RecordedPlayback>();
                 // In key order: two requests holding the same events in different orders then wait for each other
                 // instead of deadlocking (PostgreSQL locks each inserted key until commit).
                 foreach (var (index, row, session) in rows.Take(candidates).OrderBy(r => r.Row.DedupKey, StringComparer.Ordinal))
@@ -106,16 +107,25 @@ internal sealed class PlaybackEventIntake(Database database, EventOutbox outbox,
                     var isNew = await PlaybackEventStore.TryInsertAsync(connection, transaction, row, cancellationToken);
                     results[index] = new PlaybackEventResult(incoming[index].EventId,
                         isNew ? PlaybackEventResult.Accepted : PlaybackEventResult.Duplicate, null);
-                    if (isNew && named.Add(session))
+                    if (!isNew)
                     {
+                        continue;
+                    }
+
+                    if (!named.TryGetValue(session, out var sessionIndex))
+                    {
+                        sessionIndex = sessions.Count;
+                        named.Add(session, sessionIndex);
                         sessions.Add(session);
                     }
+
+                    recorded.Add(new RecordedPlayback(sessionIndex, row.Type, row.PositionStart, row.PositionEnd, row.DurationSeconds, row.OccurredAt));
                 }
 
                 if (sessions.Count > 0)
                 {
                     await EventOutbox.AppendAsync(connection, transaction,
-                        new PlaybackEventsRecorded(Guid.CreateVersion7(arrival), arrival, sessions), cancellationToken);
+                        new PlaybackEventsRecorded(Guid.CreateVersion7(arrival), arrival, sessions) { Recorded = recorded }, cancellationToken);
                 }
 
                 return sessions.Count > 0;
