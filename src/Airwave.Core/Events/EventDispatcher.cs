@@ -29,10 +29,12 @@ public sealed class EventDispatcher
     private readonly TimeProvider _clock;
     private readonly HashSet<string> _streamTypes = new(StringComparer.Ordinal);
     private readonly List<EventHandlerRegistration> _registrations;
+    private readonly EventMetrics _metrics;
 
     public EventDispatcher(IServiceProvider services, Database database, TimeProvider clock)
     {
         _services = services;
+        _metrics = services.GetRequiredService<EventMetrics>();
         _database = database;
         _clock = clock;
         _registrations = [.. services.GetServices<EventHandlerRegistration>()];
@@ -79,6 +81,7 @@ public sealed class EventDispatcher
         var handlers = _registrations.Where(r => r.Consumer.Group == group && EventRegistry.NameOf(r.EventType) == message.Type).ToList();
         if (handlers.Count == 0 || await WasProcessedAsync(group, message.Id, cancellationToken))
         {
+            _metrics.Handled(group, 0, handlers.Count == 0 ? 0 : 1);
             if (alsoInTransaction is not null)
             {
                 await _database.InTransactionAsync(async (c, t) =>
@@ -101,7 +104,7 @@ public sealed class EventDispatcher
             await (Task)PlainHandle.MakeGenericMethod(type).Invoke(null, [handler, @event, cancellationToken])!;
         }
 
-        return await _database.InTransactionAsync(async (connection, transaction) =>
+        var handled = await _database.InTransactionAsync(async (connection, transaction) =>
         {
             var inserted = await connection.ExecuteAsync(new CommandDefinition(
                 """
@@ -124,6 +127,8 @@ public sealed class EventDispatcher
             // Another consumer of the same group got there first (a redelivery racing the original): nothing ran twice.
             return inserted == 1;
         }, cancellationToken);
+        _metrics.Handled(group, handled ? 1 : 0, handled ? 0 : 1);
+        return handled;
     }
 
     /// <summary>
@@ -153,7 +158,7 @@ public sealed class EventDispatcher
             throw new InvalidOperationException($"Group {group} cannot handle event type {other.Type} in a batch.");
         }
 
-        return await _database.InTransactionAsync(async (connection, transaction) =>
+        var handledNow = await _database.InTransactionAsync(async (connection, transaction) =>
         {
             // Ids in one order, so two consumers of the group inserting overlapping batches wait for each other, not deadlock.
             var fresh = new HashSet<Guid>();
@@ -215,6 +220,8 @@ public sealed class EventDispatcher
 
             return (IReadOnlySet<Guid>)fresh;
         }, cancellationToken);
+        _metrics.Handled(group, handledNow.Count, messages.Count - handledNow.Count);
+        return handledNow;
     }
 
     private async Task<bool> WasProcessedAsync(string group, Guid id, CancellationToken cancellationToken)

@@ -82,6 +82,7 @@ public static class EventTransportSetup
         services.AddSingleton<IValidateOptions<EventOptions>>(new RulesValidator<EventOptions>(o => o.Validate()));
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<EventOutbox>();
+        services.AddSingleton<EventMetrics>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<InProcessTransport>();
         services.AddSingleton<RabbitMqConnector>();

@@ -19,6 +19,7 @@ public sealed class OutboxRelay(
     IEventTransport transport,
     OutboxSignal signal,
     TimeProvider clock,
+    EventMetrics metrics,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     public const int MaxAttempts = 10;
@@ -51,6 +52,8 @@ public sealed class OutboxRelay(
 
         var delivered = new List<Guid>();
         var unavailable = 0;
+        var retrying = 0;
+        var dead = 0;
         var byId = results.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.First());
         await using var connection = await database.OpenAsync(cancellationToken);
         foreach (var message in messages)
@@ -70,6 +73,7 @@ public sealed class OutboxRelay(
             {
                 var attempts = message.Attempts + 1;
                 logger.LogWarning(error, "Event {Type} {Id} failed (attempt {Attempt} of {Max})", message.Type, message.Id, attempts, MaxAttempts);
+                _ = attempts >= MaxAttempts ? dead++ : retrying++;
                 var sql = attempts >= MaxAttempts
                     ? "UPDATE outbox_events SET attempts = @attempts, last_error = @error, dead_at = @now WHERE id = @Id"
                     : "UPDATE outbox_events SET attempts = @attempts, last_error = @error, available_at = @retryAt WHERE id = @Id";
@@ -87,6 +91,10 @@ public sealed class OutboxRelay(
                 new { now = clock.GetUtcNow(), ids = database.Dialect.IdList(delivered) }, cancellationToken: CancellationToken.None));
         }
 
+        metrics.Relayed("delivered", delivered.Count);
+        metrics.Relayed("unavailable", unavailable);
+        metrics.Relayed("retrying", retrying);
+        metrics.Relayed("dead", dead);
         if (unavailable > 0)
         {
             throw new EventTransportUnavailableException($"{unavailable} event(s) wait in the outbox until the transport is back.",

@@ -57,6 +57,42 @@ public sealed class MetricsTests : IDisposable
         again.ShouldContain("http_route=\"/metrics\"");
     }
 
+    [Fact]
+    public async Task Metrics_PublishingAShow_EventsRelayedAndHandled_FeedBuiltAndServed()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var server = await StartAsync(database, "all");
+        using var client = new HttpClient { BaseAddress = Address(server) };
+        var email = $"metrics-{Guid.NewGuid():N}@example.com";
+        (await client.PostJsonAsync("/api/v1/users/register", new { email, password = Api.Password, display_name = "Metrics", role = "creator" }))
+            .Status.ShouldBe(HttpStatusCode.Created);
+        var login = await client.PostJsonAsync("/api/v1/auth/login", new { email, password = Api.Password });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", login.Body!["access_token"]!.GetValue<string>());
+        var podcast = await client.PostJsonAsync("/api/v1/podcasts", Api.ValidPodcast("Metrics Show"));
+        var podcastId = podcast.Body!["id"]!.GetValue<string>();
+        (await client.PostJsonAsync($"/api/v1/podcasts/{podcastId}/publish", null)).Status.ShouldBe(HttpStatusCode.OK);
+        (await client.GetAsync(new Uri($"/rss/{podcastId}", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.GetAsync(new Uri($"/rss/{podcastId}", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var text = "";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            if (text.Contains("airwave_events_handled_total{group=\"catalog\",outcome=\"handled\"}", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        text.ShouldMatch("airwave_events_relayed_total\\{outcome=\"delivered\"\\} [1-9]");
+        text.ShouldMatch("airwave_events_handled_total\\{group=\"catalog\",outcome=\"handled\"\\} [1-9]");
+        text.ShouldMatch("airwave_feeds_build_duration_seconds_count [1-9]");
+        text.ShouldMatch("airwave_feeds_requests_total\\{source=\"(memory|database)\",status=\"200\"\\} [1-9]");
+    }
+
     [Theory]
     [InlineData("10.0.0.0/8")]
     [InlineData("")]
