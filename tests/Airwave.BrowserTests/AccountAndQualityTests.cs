@@ -91,7 +91,7 @@ public sealed class AccountAndQualityTests(SiteFixture site) : IClassFixture<Sit
     public async Task Listener_RegistersInTheBrowser_LandsOnTheAccountPage_StudioAnswers403()
     {
         var page = await site.NewPageAsync();
-        var errors = CollectErrors(page);
+        var errors = PageErrors.Collect(page);
 
         var listener = await RegisterAsync(site, page, "Lee Listener", "listener");
 
@@ -115,7 +115,7 @@ public sealed class AccountAndQualityTests(SiteFixture site) : IClassFixture<Sit
     public async Task ApiToken_CreatedOnThePage_SecretWorksWithTheApi_UntilRevokedOnThePage()
     {
         var page = await site.NewPageAsync();
-        var errors = CollectErrors(page);
+        var errors = PageErrors.Collect(page);
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         var creator = await RegisterAsync(site, page, "Tia Tokens", "creator");
         await page.GetByRole(AriaRole.Link, new() { Name = "Your account" }).ClickAsync();
@@ -304,19 +304,5 @@ public sealed class AccountAndQualityTests(SiteFixture site) : IClassFixture<Sit
         }
 
         return "nothing after 80 presses (last: " + where + ")";
-    }
-
-    private static List<string> CollectErrors(IPage page)
-    {
-        var errors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                errors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => errors.Add(error);
-        return errors;
     }
 }

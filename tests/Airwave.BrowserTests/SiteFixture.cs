@@ -138,3 +138,21 @@ public static class PlaybackEvents
 {
     public static JsonObject Parse(IRequest request) => JsonNode.Parse(request.PostData!)!.AsObject();
 }
+
+/// <summary>What a page logs as an error or throws, collected from the moment it is called: tests assert none.</summary>
+public static class PageErrors
+{
+    public static List<string> Collect(IPage page)
+    {
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        return errors;
+    }
+}

@@ -18,7 +18,7 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
     public async Task PublicPages_InChromium_TitleMetaJsonLdNoErrorsAndScreenshots()
     {
         var page = await site.NewPageAsync();
-        var errors = CollectErrors(page);
+        var errors = PageErrors.Collect(page);
 
         await page.GotoAsync("/");
         (await page.TitleAsync()).ShouldBe("Airwave");
@@ -48,7 +48,7 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
         await SiteFixture.ScreenshotAsync(page, "episode");
 
         var phone = await site.NewPageAsync(width: 390, height: 844);
-        var phoneErrors = CollectErrors(phone);
+        var phoneErrors = PageErrors.Collect(phone);
         await phone.GotoAsync($"/episodes/{site.EpisodeId}");
         (await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("no sideways scrolling at phone width");
         await SiteFixture.ScreenshotAsync(phone, "episode-phone");
@@ -65,7 +65,7 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
     public async Task Player_PlayAndPause_CurrentTimeGrowsAndPlaybackEventsFollowTheContract()
     {
         var page = await site.NewPageAsync();
-        var errors = CollectErrors(page);
+        var errors = PageErrors.Collect(page);
         var events = new List<IRequest>();
         page.Request += (_, request) =>
         {
@@ -214,7 +214,7 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
     public async Task Studio_SignInForm_CreatorReachesDashboardListenerDoesNot()
     {
         var page = await site.NewPageAsync();
-        var errors = CollectErrors(page);
+        var errors = PageErrors.Collect(page);
         await page.GotoAsync("/studio");
         page.Url.ShouldEndWith("/studio/sign-in");
 
@@ -242,20 +242,6 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
         await listenerPage.WaitForURLAsync("**/studio");
         (await listenerPage.Locator("h1").TextContentAsync()).ShouldBe("The studio is for creators");
         (await listenerPage.Locator(".studio-table").CountAsync()).ShouldBe(0);
-    }
-
-    private static List<string> CollectErrors(IPage page)
-    {
-        var errors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                errors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => errors.Add(error);
-        return errors;
     }
 
     private static Task<string?> Meta(IPage page, string name) =>

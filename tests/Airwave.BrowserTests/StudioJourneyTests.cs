@@ -29,7 +29,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
     public async Task Journey_CreateShowUploadProcessPublishAndPlay()
     {
         var page = await site.NewPageAsync();
-        var errors = CollectErrors(page);
+        var errors = PageErrors.Collect(page);
         // The journey starts with registering in the browser (the header's link, then the form); it lands in the studio.
         var creator = await AccountAndQualityTests.RegisterAsync(site, page, "Sam Studio", "creator");
 
@@ -142,19 +142,5 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         await page.GetByLabel("Password").FillAsync(Api.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync("**/studio");
-    }
-
-    private static List<string> CollectErrors(IPage page)
-    {
-        var errors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                errors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => errors.Add(error);
-        return errors;
     }
 }

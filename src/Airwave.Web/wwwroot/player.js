@@ -267,26 +267,8 @@
     showTime();
   }
 
-  function setUpCopyButtons() {
-    document.querySelectorAll('[data-copy]').forEach(function (button) {
-      var field = document.getElementById(button.getAttribute('data-copy'));
-      if (!field) { return; }
-      button.classList.add('ready');
-      button.addEventListener('click', function () {
-        function copied() { button.textContent = 'Copied'; }
-        field.select();
-        if (navigator.clipboard && navigator.clipboard.writeText) {
-          navigator.clipboard.writeText(field.value).then(copied, function () { if (document.execCommand('copy')) { copied(); } });
-        } else if (document.execCommand('copy')) {
-          copied();
-        }
-      });
-    });
-  }
-
   function start() {
     document.querySelectorAll('.player').forEach(setUpPlayer);
-    setUpCopyButtons();
   }
 
   if (document.readyState === 'loading') {
