@@ -41,7 +41,8 @@ internal sealed class UploadService(
     TimeProvider clock,
     ILogger<UploadService> logger)
 {
-    private static readonly Dictionary<Guid, SemaphoreSlim> Writers = [];
+    /// <summary>One writer per upload in this process: a second request gets 409 at once instead of racing the first.</summary>
+    private readonly Dictionary<Guid, SemaphoreSlim> _writers = [];
 
     /// <summary>How long an upload with every byte may wait for its completion before the expiry run completes it.</summary>
     private static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(15);
@@ -490,22 +491,22 @@ internal sealed class UploadService(
         await uploads.DeleteChunkAsync(key, cancellationToken);
     }
 
-    private static void ForgetWriter(Guid uploadId)
+    private void ForgetWriter(Guid uploadId)
     {
-        lock (Writers)
+        lock (_writers)
         {
-            Writers.Remove(uploadId);
+            _writers.Remove(uploadId);
         }
     }
 
-    private static SemaphoreSlim WriterFor(Guid uploadId)
+    private SemaphoreSlim WriterFor(Guid uploadId)
     {
-        lock (Writers)
+        lock (_writers)
         {
-            if (!Writers.TryGetValue(uploadId, out var writer))
+            if (!_writers.TryGetValue(uploadId, out var writer))
             {
                 writer = new SemaphoreSlim(1, 1);
-                Writers[uploadId] = writer;
+                _writers[uploadId] = writer;
             }
 
             return writer;

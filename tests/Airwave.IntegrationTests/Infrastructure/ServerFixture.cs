@@ -162,7 +162,20 @@ public sealed class ServerInstance : IAsyncDisposable
 
     public HttpClient Client() => new() { BaseAddress = BaseAddress };
 
-    /// <summary>Stops the instance as a crash would look to its clients: requests in flight end with it.</summary>
+    /// <summary>
+    /// Stops the instance without waiting for requests in flight (they are cut off, as a crash would cut them off);
+    /// its data directory stays until disposal.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(new CancellationToken(canceled: true));
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
     public async Task StopAsync()
     {
         if (_app is not null)
@@ -200,6 +213,28 @@ public sealed class SqliteS3Server : ServerFixture
     protected override string Provider => "sqlite";
 
     protected override IReadOnlyDictionary<string, string?> Settings => Bucket.Settings(Prefix);
+
+    public override async Task InitializeAsync()
+    {
+        await Bucket.InitializeAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Bucket.DisposeAsync();
+    }
+}
+
+/// <summary>The server on PostgreSQL with its blobs in a bucket of its own on the test S3 server: the scale-out shape.</summary>
+public sealed class PostgresS3Server : ServerFixture
+{
+    public TestS3Bucket Bucket { get; } = new();
+
+    protected override string Provider => "postgres";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => Bucket.Settings(SqliteS3Server.Prefix);
 
     public override async Task InitializeAsync()
     {
