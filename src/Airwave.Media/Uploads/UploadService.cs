@@ -207,7 +207,13 @@ internal sealed class UploadService(
         try
         {
             // Re-read under the lock: another request (here or on another instance) may have moved the offset meanwhile.
-            upload = (await uploads.FindAsync(upload.Id, cancellationToken))!;
+            if (await uploads.FindAsync(upload.Id, cancellationToken) is not { } current)
+            {
+                // Terminated or expired meanwhile, possibly by another instance.
+                return new AppendResult(0, StatusCodes.Status404NotFound, "The upload was not found.");
+            }
+
+            upload = current;
             if (offset != upload.UploadOffset)
             {
                 return new AppendResult(upload.UploadOffset, StatusCodes.Status409Conflict,
