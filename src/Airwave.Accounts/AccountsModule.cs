@@ -1,9 +1,9 @@
 using Airwave.Core.Hosting;
-using System.Threading.RateLimiting;
 using Airwave.Accounts.Auth;
 using Airwave.Accounts.Contracts;
 using Airwave.Accounts.Data;
 using Airwave.Accounts.Features.Users;
+using Airwave.Core.Http.RateLimits;
 using Airwave.Core.Options;
 using Airwave.Accounts.Features.Admin;
 using Airwave.Accounts.Features.ApiTokens;
@@ -57,20 +57,19 @@ public static class AccountsModule
             .AddPolicy(Policies.AdminWrite, p => p.RequireAuthenticatedUser().RequireClaim(AirwaveClaims.Role, Roles.Admin)
                 .RequireClaim(AirwaveClaims.Scope, Scopes.Write));
 
-        services.AddRateLimiter(o => o.AddPolicy(AuthRateLimit, context =>
-        {
-            var permits = context.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value.AuthAttemptsPerMinute;
-            // Behind the nginx edge or a load balancer every request comes from the proxy; the resolver looks past trusted ones.
-            var client = context.RequestServices.GetRequiredService<ClientAddresses>().Resolve(context)?.ToString() ?? "unknown";
-            // Keyed by endpoint name, not the raw path: /AUTH/login/ must not buy a fresh allowance.
-            var endpoint = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "";
-            return RateLimitPartition.GetFixedWindowLimiter($"{client}|{endpoint}", _ => new FixedWindowRateLimiterOptions
+        // Shared by every instance through the database (ADR 0021): behind a load balancer, N instances must not
+        // allow N times the attempts. Keyed by endpoint name, not the raw path: /AUTH/login/ must not buy a fresh
+        // allowance. Behind the nginx edge or a load balancer every request comes from the proxy; the resolver looks
+        // past trusted ones. The partition is hashed before it is stored: the address never is.
+        services.AddSharedRateLimitPolicy(new SharedRateLimitPolicy(AuthRateLimit,
+            context => context.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value.AuthAttemptsPerMinute,
+            TimeSpan.FromMinutes(1),
+            context =>
             {
-                PermitLimit = permits,
-                Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            });
-        }));
+                var client = SharedRateLimiter.ClientOf(context.RequestServices.GetRequiredService<ClientAddresses>().Resolve(context));
+                var endpoint = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "";
+                return $"{client}|{endpoint}";
+            }));
         return services;
     }
 

@@ -11,7 +11,10 @@ public sealed class AccountsOptions
     /// <summary>How long a refresh token lasts, and how long a browser cookie session lasts from sign-in.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>Register and login attempts allowed per client IP per minute (each endpoint counted separately).</summary>
+    /// <summary>
+    /// Register and login attempts allowed per client IP (IPv6: per /64) per minute, each endpoint counted separately,
+    /// for all instances together: the counters are in the database (ADR 0021).
+    /// </summary>
     public int AuthAttemptsPerMinute { get; set; } = 10;
 
     internal IEnumerable<string> Validate()

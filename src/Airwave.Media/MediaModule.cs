@@ -32,7 +32,7 @@ public static class MediaModule
         services.AddSingleton<CoverArt>();
         services.AddSingleton<IJobHandler, MediaProcessingJob>();
         services.AddEventHandler<MediaUploaded, QueueProcessingOnUpload>();
-        // Unfinished uploads grow under the API instance's upload area, so their expiry runs beside them.
+        // The expiry run also deletes chunks staged on the API instance that took them, so it runs beside them.
         services.AddRoleService<UploadExpiry>(ServerRoles.Api);
         return services;
     }

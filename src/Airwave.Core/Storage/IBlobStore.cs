@@ -21,6 +21,15 @@ public interface IBlobStore
     /// </summary>
     Task ImportFileAsync(string key, string localPath, string contentType, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores the blobs under <paramref name="sourceKeys"/>, one after another, as one blob under <paramref name="key"/>
+    /// (replacing what was there, atomically, like <see cref="PutAsync"/>), streaming: never more than one part in
+    /// memory, however large the result. The sources stay; the caller deletes them once it has recorded the result.
+    /// A resumable upload's chunks become its file this way (ADR 0020). <see cref="FileNotFoundException"/> when a
+    /// source is missing.
+    /// </summary>
+    Task ConcatenateAsync(string key, IReadOnlyList<string> sourceKeys, string contentType, CancellationToken cancellationToken);
+
     /// <summary>A path the blob can be read from directly, when it is on this machine's disk; otherwise null.</summary>
     string? LocalPath(string key);
 

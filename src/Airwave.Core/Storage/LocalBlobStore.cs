@@ -51,6 +51,34 @@ public sealed class LocalBlobStore(string root) : IBlobStore
         return Task.CompletedTask;
     }
 
+    public async Task ConcatenateAsync(string key, IReadOnlyList<string> sourceKeys, string contentType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceKeys);
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                foreach (var source in sourceKeys)
+                {
+                    await using var part = await OpenReadAsync(source, cancellationToken);
+                    await part.CopyToAsync(file, cancellationToken);
+                }
+
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
     public string? LocalPath(string key)
     {
         var path = PathOf(key);

@@ -20,6 +20,9 @@ public sealed class S3BlobStore : IBlobStore, IDirectUploadStore, IDisposable
     private const int PartsInFlight = 4;
     private const int CopyBufferSize = 81920;
 
+    /// <summary>The part size when blobs are joined (<see cref="ConcatenateAsync"/>): over S3's 5 MiB minimum, one buffer in memory.</summary>
+    public const int ConcatenatePartSize = 8 * 1024 * 1024;
+
     private readonly AmazonS3Client _client;
     private readonly string _prefix;
     private readonly Protocol _urlProtocol;
@@ -98,6 +101,78 @@ public sealed class S3BlobStore : IBlobStore, IDirectUploadStore, IDisposable
         await UploadFileAsync(objectKey, localPath, contentType, cancellationToken);
         // Only once the object is stored: a crash before this line leaves the file for the caller's retry.
         File.Delete(localPath);
+    }
+
+    /// <summary>
+    /// Reads the sources in order into one part buffer of <see cref="ConcatenatePartSize"/> and sends each full buffer as
+    /// a part of a multipart upload (begun only once a first part is full; a result smaller than one part is a single
+    /// PUT). Memory stays at one part whatever the size; S3 joins the parts atomically on completion.
+    /// </summary>
+    public async Task ConcatenateAsync(string key, IReadOnlyList<string> sourceKeys, string contentType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceKeys);
+        var objectKey = ObjectKey(key);
+        var buffer = new byte[ConcatenatePartSize];
+        var filled = 0;
+        string? uploadId = null;
+        var parts = new List<PartETag>();
+        try
+        {
+            foreach (var source in sourceKeys)
+            {
+                await using var stream = await OpenReadAsync(source, cancellationToken);
+                int read;
+                while ((read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
+                {
+                    filled += read;
+                    if (filled == buffer.Length)
+                    {
+                        uploadId ??= (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+                        {
+                            BucketName = Bucket,
+                            Key = objectKey,
+                            ContentType = contentType,
+                        }, cancellationToken)).UploadId;
+                        parts.Add(await UploadBufferedPartAsync(objectKey, uploadId, parts.Count + 1, buffer, filled, cancellationToken));
+                        filled = 0;
+                    }
+                }
+            }
+
+            if (uploadId is null)
+            {
+                await PutAsync(key, new MemoryStream(buffer, 0, filled, writable: false), contentType, cancellationToken);
+                return;
+            }
+
+            if (filled > 0)
+            {
+                // The last part may be smaller than the minimum.
+                parts.Add(await UploadBufferedPartAsync(objectKey, uploadId, parts.Count + 1, buffer, filled, cancellationToken));
+            }
+
+            await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = Bucket,
+                Key = objectKey,
+                UploadId = uploadId,
+                PartETags = parts,
+            }, cancellationToken);
+        }
+        catch when (uploadId is not null)
+        {
+            try
+            {
+                await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = objectKey, UploadId = uploadId },
+                    CancellationToken.None);
+            }
+            catch
+            {
+                // The original failure is the one worth reporting; a bucket lifecycle rule can clean up what is left.
+            }
+
+            throw;
+        }
     }
 
     public string? LocalPath(string key)
@@ -292,6 +367,23 @@ public sealed class S3BlobStore : IBlobStore, IDirectUploadStore, IDisposable
         {
             throw new FileNotFoundException($"There is no blob under '{key}'.", objectKey, e);
         }
+    }
+
+    private async Task<PartETag> UploadBufferedPartAsync(string objectKey, string uploadId, int number, byte[] buffer, int length,
+        CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(buffer, 0, length, writable: false);
+        var response = await _client.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = Bucket,
+            Key = objectKey,
+            UploadId = uploadId,
+            PartNumber = number,
+            InputStream = content,
+            PartSize = length,
+            UseChunkEncoding = false,
+        }, cancellationToken);
+        return new PartETag(number, response.ETag);
     }
 
     private async Task UploadFileAsync(string objectKey, string path, string contentType, CancellationToken cancellationToken)

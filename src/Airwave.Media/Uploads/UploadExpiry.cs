@@ -3,7 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Airwave.Media.Uploads;
 
-/// <summary>Every few minutes, deletes uploads that were not finished before they expired.</summary>
+/// <summary>
+/// Every few minutes, deletes uploads that were not finished before they expired (and chunks left by uploads that are
+/// gone), and completes uploads that have every byte but were never completed (see <see cref="UploadService.ExpireAsync"/>).
+/// Several instances running it at once is harmless: each step is idempotent or guarded.
+/// </summary>
 internal sealed class UploadExpiry(UploadService uploads, TimeProvider clock, ILogger<UploadExpiry> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);

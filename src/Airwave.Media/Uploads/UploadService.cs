@@ -24,10 +24,11 @@ internal sealed record UploadMetadata(Dictionary<string, string> Tus, MediaDetai
 internal sealed record AppendResult(long Offset, int? FailureStatus, string? Reason);
 
 /// <summary>
-/// The life of a resumable upload: start, append chunks (each acknowledged only once it is on disk and its offset
-/// committed), complete (source into the blob store, asset and <see cref="MediaUploaded"/> in one transaction),
-/// terminate, expire. Bytes past the acknowledged offset are discarded on the next write, so a crash mid-chunk
-/// resumes from exactly what the client was told.
+/// The life of a resumable upload: start, append chunks, complete (the chunks joined into the source in the blob
+/// store; asset and <see cref="MediaUploaded"/> in one transaction), terminate, expire. Each PATCH's bytes become one
+/// chunk object in the blob store (ADR 0020), acknowledged only once stored and recorded in the same transaction that
+/// moves the offset, so any API instance can take the next PATCH, and a crash mid-chunk loses only that chunk: the
+/// client resumes from exactly the offset it was told.
 /// </summary>
 internal sealed class UploadService(
     Database database,
@@ -40,7 +41,11 @@ internal sealed class UploadService(
     TimeProvider clock,
     ILogger<UploadService> logger)
 {
-    private static readonly Dictionary<Guid, SemaphoreSlim> Writers = [];
+    /// <summary>One writer per upload in this process: a second request gets 409 at once instead of racing the first.</summary>
+    private readonly Dictionary<Guid, SemaphoreSlim> _writers = [];
+
+    /// <summary>How long an upload with every byte may wait for its completion before the expiry run completes it.</summary>
+    private static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(15);
 
     public static string SourceKey(Guid uploadId) => $"sources/{uploadId:N}";
 
@@ -64,7 +69,6 @@ internal sealed class UploadService(
         if (length == 0)
         {
             // Nothing to send: the upload is complete at once, and processing reports that the file is empty.
-            await File.WriteAllBytesAsync(area.PathOf(upload.Id), [], cancellationToken);
             await CompleteAsync(upload, cancellationToken);
         }
 
@@ -73,7 +77,7 @@ internal sealed class UploadService(
 
     /// <summary>
     /// Records a finished upload for a file the server holds (moved, not copied, when it is on the same disk as the
-    /// upload area) and completes it at once, so it is processed like any upload.
+    /// blob store) and completes it at once, so it is processed like any upload.
     /// </summary>
     public async Task<UploadStart> IngestFileAsync(Guid userId, string subjectKind, Guid subjectId, string path, MediaDetails tags,
         CancellationToken cancellationToken)
@@ -87,7 +91,7 @@ internal sealed class UploadService(
         var now = clock.GetUtcNow();
         var upload = NewUpload(Guid.CreateVersion7(now), userId, subjectKind, subjectId, length, new UploadMetadata([], tags), null, now);
         await uploads.InsertAsync(upload, cancellationToken);
-        File.Move(path, area.PathOf(upload.Id));
+        await blobs.ImportFileAsync(SourceKey(upload.Id), path, "application/octet-stream", cancellationToken);
         await CompleteAsync(upload with { UploadOffset = length }, cancellationToken);
         return new UploadStart(upload.Id, null, null);
     }
@@ -184,7 +188,13 @@ internal sealed class UploadService(
         return upload is not null && upload.OwnerId == userId ? upload : null;
     }
 
-    /// <summary>Appends the request body at <paramref name="offset"/>, verifying the chunk when a checksum is given.</summary>
+    /// <summary>
+    /// Appends the request body at <paramref name="offset"/>, verifying the chunk when a checksum is given. The body is
+    /// staged in a local file first (its length and checksum are known before anything is kept), then stored as a
+    /// chunk object and acknowledged. Two requests for the same upload on one instance: the second gets 409 at once;
+    /// on two instances: both may store their chunk, only the first to acknowledge moves the offset, the other gets
+    /// 409 and its chunk is deleted.
+    /// </summary>
     public async Task<AppendResult> AppendAsync(UploadRow upload, long offset, (string Algorithm, byte[] Digest)? checksum, HttpContext http,
         CancellationToken cancellationToken)
     {
@@ -196,42 +206,57 @@ internal sealed class UploadService(
 
         try
         {
-            // Re-read under the lock: another request may have moved the offset meanwhile.
-            upload = (await uploads.FindAsync(upload.Id, cancellationToken))!;
+            // Re-read under the lock: another request (here or on another instance) may have moved the offset meanwhile.
+            if (await uploads.FindAsync(upload.Id, cancellationToken) is not { } current)
+            {
+                // Terminated or expired meanwhile, possibly by another instance.
+                return new AppendResult(0, StatusCodes.Status404NotFound, "The upload was not found.");
+            }
+
+            upload = current;
             if (offset != upload.UploadOffset)
             {
                 return new AppendResult(upload.UploadOffset, StatusCodes.Status409Conflict,
                     $"Upload-Offset is {offset} but the upload is at {upload.UploadOffset}; ask with HEAD and resume from there.");
             }
 
+            await AdoptLegacyPartAsync(upload, cancellationToken);
             var remaining = upload.Length - upload.UploadOffset;
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
                 limit.MaxRequestBodySize = null;
             }
 
-            var (written, digest, overflow) = await WriteChunkAsync(upload, remaining, http.Request.Body, hash: checksum is not null, cancellationToken);
-            if (overflow)
+            var staged = area.StagingPath(upload.Id);
+            long written;
+            try
             {
-                Truncate(upload);
-                return new AppendResult(upload.UploadOffset, StatusCodes.Status413PayloadTooLarge,
-                    $"The chunk goes past Upload-Length ({upload.Length} bytes).");
-            }
+                (written, var digest, var overflow) = await StageChunkAsync(upload, staged, remaining, http.Request.Body, hash: checksum is not null,
+                    cancellationToken);
+                if (overflow)
+                {
+                    return new AppendResult(upload.UploadOffset, StatusCodes.Status413PayloadTooLarge,
+                        $"The chunk goes past Upload-Length ({upload.Length} bytes).");
+                }
 
-            if (checksum is { } expected && !digest.AsSpan().SequenceEqual(expected.Digest))
+                if (checksum is { } expected && !digest.AsSpan().SequenceEqual(expected.Digest))
+                {
+                    return new AppendResult(upload.UploadOffset, TusProtocol.ChecksumMismatch, "The chunk does not match its Upload-Checksum.");
+                }
+
+                // From here on the client may be gone: what arrived is kept (tus), so nothing below follows its cancellation.
+                if (written > 0 && !await StoreChunkAsync(upload, staged, written))
+                {
+                    return new AppendResult(upload.UploadOffset, StatusCodes.Status409Conflict, "The upload changed while this chunk was written.");
+                }
+            }
+            finally
             {
-                Truncate(upload);
-                return new AppendResult(upload.UploadOffset, TusProtocol.ChecksumMismatch, "The chunk does not match its Upload-Checksum.");
+                File.Delete(staged);
             }
 
             var newOffset = upload.UploadOffset + written;
-            if (newOffset != upload.UploadOffset && !await uploads.AdvanceAsync(upload.Id, upload.UploadOffset, newOffset, CancellationToken.None))
-            {
-                Truncate(upload);
-                return new AppendResult(upload.UploadOffset, StatusCodes.Status409Conflict, "The upload changed while this chunk was written.");
-            }
-
-            if (newOffset == upload.Length)
+            if (newOffset == upload.Length && written > 0)
             {
                 await CompleteAsync(upload with { UploadOffset = newOffset }, CancellationToken.None);
                 ForgetWriter(upload.Id);
@@ -246,22 +271,93 @@ internal sealed class UploadService(
     }
 
     /// <summary>
-    /// Stores the finished file as the asset's source and records, in one transaction, the asset, the completed
-    /// upload and the <see cref="MediaUploaded"/> event. Safe to call again after a crash between the two steps.
+    /// Stores the staged bytes as a chunk object and acknowledges it. The chunk's row goes in before its object, so a
+    /// crash between the two leaves a key the cleanup finds; false (chunk deleted) when another writer moved the
+    /// offset first.
+    /// </summary>
+    private async Task<bool> StoreChunkAsync(UploadRow upload, string staged, long written)
+    {
+        var key = ChunkKey(upload.Id, upload.UploadOffset);
+        await uploads.InsertChunkAsync(key, upload.Id, upload.UploadOffset, clock.GetUtcNow(), CancellationToken.None);
+        await blobs.ImportFileAsync(key, staged, "application/octet-stream", CancellationToken.None);
+        if (await uploads.AcknowledgeChunkAsync(key, upload.Id, upload.UploadOffset, upload.UploadOffset + written, CancellationToken.None))
+        {
+            return true;
+        }
+
+        await DeleteChunkAsync(key, CancellationToken.None);
+        return false;
+    }
+
+    /// <summary>
+    /// An upload an earlier version was writing to <c>{DataDirectory}/uploads/{id}.part</c> (on this instance): its
+    /// acknowledged bytes become the first chunk, so an upgrade in the middle of an upload does not lose it.
+    /// </summary>
+    private async Task AdoptLegacyPartAsync(UploadRow upload, CancellationToken cancellationToken)
+    {
+        var legacy = area.LegacyPathOf(upload.Id);
+        if (upload.UploadOffset == 0 || !File.Exists(legacy) || (await uploads.ChunksAsync(upload.Id, cancellationToken)).Count > 0)
+        {
+            return;
+        }
+
+        await using (var file = new FileStream(legacy, FileMode.Open, FileAccess.Write, FileShare.None))
+        {
+            // Anything past the acknowledged offset was never confirmed to the client.
+            file.SetLength(upload.UploadOffset);
+        }
+
+        var key = ChunkKey(upload.Id, 0);
+        await blobs.ImportFileAsync(key, legacy, "application/octet-stream", cancellationToken);
+        await uploads.InsertAcknowledgedChunkAsync(key, upload.Id, upload.UploadOffset, clock.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores the finished file as the asset's source (the chunks joined, streaming) and records, in one transaction,
+    /// the asset, the completed upload and the <see cref="MediaUploaded"/> event; then deletes the chunks. Safe to call
+    /// again after a crash between the steps, and at the same time on two instances: only one records the asset.
     /// </summary>
     public async Task CompleteAsync(UploadRow upload, CancellationToken cancellationToken)
     {
-        var part = area.PathOf(upload.Id);
-        if (File.Exists(part))
+        await AdoptLegacyPartAsync(upload, cancellationToken);
+        var chunks = await uploads.ChunksAsync(upload.Id, cancellationToken);
+        var acknowledged = chunks.Where(c => c.Length is not null).ToList();
+        if (acknowledged.Count > 0)
         {
-            await blobs.ImportFileAsync(SourceKey(upload.Id), part, "application/octet-stream", cancellationToken);
+            var expected = 0L;
+            foreach (var chunk in acknowledged)
+            {
+                if (chunk.StartOffset != expected)
+                {
+                    throw new InvalidOperationException($"Upload {upload.Id}: the chunk at {chunk.StartOffset} does not follow the bytes before it ({expected}).");
+                }
+
+                expected += chunk.Length!.Value;
+            }
+
+            if (expected != upload.Length)
+            {
+                throw new InvalidOperationException($"Upload {upload.Id}: the chunks hold {expected} bytes of {upload.Length}.");
+            }
+
+            await blobs.ConcatenateAsync(SourceKey(upload.Id), [.. acknowledged.Select(c => c.ChunkKey)], "application/octet-stream", cancellationToken);
+        }
+        else if (upload.Length == 0)
+        {
+            await blobs.PutAsync(SourceKey(upload.Id), Stream.Null, "application/octet-stream", cancellationToken);
         }
 
         var now = clock.GetUtcNow();
         var assetId = Guid.CreateVersion7(now);
         var metadata = UploadMetadata.FromJson(upload.Metadata);
-        await database.InTransactionAsync(async (connection, transaction) =>
+        var recorded = await database.InTransactionAsync(async (connection, transaction) =>
         {
+            // First, so an upload another instance completed meanwhile gets no second asset.
+            if (!await UploadStore.CompleteAsync(connection, transaction, upload.Id, assetId, now, cancellationToken))
+            {
+                return false;
+            }
+
             await AssetStore.InsertAsync(connection, transaction, new AssetRow
             {
                 Id = assetId,
@@ -274,32 +370,51 @@ internal sealed class UploadService(
                 CreatedAt = now,
                 UpdatedAt = now,
             }, cancellationToken);
-            await UploadStore.CompleteAsync(connection, transaction, upload.Id, assetId, now, cancellationToken);
             await EventOutbox.AppendAsync(connection, transaction,
                 new MediaUploaded(Guid.CreateVersion7(now), now, assetId, upload.SubjectKind, upload.SubjectId, upload.Length, metadata.Details), cancellationToken);
-            return 0;
+            return true;
         }, cancellationToken);
+        if (!recorded)
+        {
+            logger.LogInformation("Upload {UploadId} was completed elsewhere", upload.Id);
+            return;
+        }
+
         outbox.Wake();
+        await DeleteChunksAsync(chunks, cancellationToken);
         logger.LogInformation("Upload {UploadId} complete ({Bytes} bytes); asset {AssetId} queued", upload.Id, upload.Length, assetId);
     }
 
     public Task TerminateAsync(UploadRow upload, CancellationToken cancellationToken) => AbandonAsync(upload, cancellationToken);
 
-    /// <summary>Deletes uploads that were never finished in time and tells their owners.</summary>
+    /// <summary>
+    /// Deletes uploads that were never finished in time and tells their owners; completes uploads that have every byte
+    /// but whose instance stopped before completing them; deletes chunks left by uploads that are gone.
+    /// </summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken)
     {
-        var expired = await uploads.ExpiredAsync(clock.GetUtcNow(), cancellationToken);
+        var now = clock.GetUtcNow();
+        var expired = await uploads.ExpiredAsync(now, cancellationToken);
         foreach (var upload in expired)
         {
             await AbandonAsync(upload, cancellationToken);
         }
 
+        foreach (var upload in await uploads.StalledAsync(now, now - StalledAfter, cancellationToken))
+        {
+            logger.LogWarning("Upload {UploadId} had every byte but was not completed; completing it now", upload.Id);
+            await CompleteAsync(upload, cancellationToken);
+        }
+
+        await DeleteChunksAsync(await uploads.LeftoverChunksAsync(now - StalledAfter, cancellationToken), cancellationToken);
+        area.DeleteStaleStaging(now.UtcDateTime - options.Value.UploadExpiration);
         return expired.Count;
     }
 
     /// <summary>
-    /// Removes an upload that will not finish (row, partial file, parts stored directly) and tells its owner, in the
-    /// same transaction as the delete, so the owner's record never stays "uploading".
+    /// Removes an upload that will not finish (row, chunks, parts stored directly) and tells its owner, in the same
+    /// transaction as the delete, so the owner's record never stays "uploading". The row goes first: chunks a crash
+    /// leaves behind belong to no upload then, and the next expiry run deletes them.
     /// </summary>
     private async Task AbandonAsync(UploadRow upload, CancellationToken cancellationToken)
     {
@@ -312,7 +427,8 @@ internal sealed class UploadService(
             return 0;
         }, cancellationToken);
         outbox.Wake();
-        File.Delete(area.PathOf(upload.Id));
+        File.Delete(area.LegacyPathOf(upload.Id));
+        await DeleteChunksAsync(await uploads.ChunksAsync(upload.Id, cancellationToken), cancellationToken);
         ForgetWriter(upload.Id);
         if (upload.DirectUploadId is { } multipartId && direct.Store is { } store)
         {
@@ -321,17 +437,14 @@ internal sealed class UploadService(
     }
 
     /// <param name="hash">Compute the chunk's SHA-1 (only when the client sent Upload-Checksum: it costs CPU per byte).</param>
-    private async Task<(long Written, byte[] Digest, bool Overflow)> WriteChunkAsync(UploadRow upload, long remaining, Stream body, bool hash,
-        CancellationToken cancellationToken)
+    private async Task<(long Written, byte[] Digest, bool Overflow)> StageChunkAsync(UploadRow upload, string staged, long remaining, Stream body,
+        bool hash, CancellationToken cancellationToken)
     {
         using var sha1 = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA1) : null;
         long written = 0;
         var overflow = false;
-        await using (var file = new FileStream(area.PathOf(upload.Id), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        await using (var file = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
         {
-            // Anything past the acknowledged offset was never confirmed to the client: drop it.
-            file.SetLength(upload.UploadOffset);
-            file.Seek(upload.UploadOffset, SeekOrigin.Begin);
             var buffer = new byte[81920];
             try
             {
@@ -357,34 +470,49 @@ internal sealed class UploadService(
             }
 
             await file.FlushAsync(CancellationToken.None);
-            file.Flush(flushToDisk: true);
         }
 
         return (written, sha1?.GetHashAndReset() ?? [], overflow);
     }
 
-    private void Truncate(UploadRow upload)
-    {
-        using var file = new FileStream(area.PathOf(upload.Id), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None);
-        file.SetLength(upload.UploadOffset);
-    }
+    /// <summary>A new key for a chunk starting at <paramref name="offset"/>: unique, so two writers never share an object.</summary>
+    private static string ChunkKey(Guid uploadId, long offset) =>
+        $"{ChunkPrefix(uploadId)}{offset.ToString("D15", System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}";
 
-    private static void ForgetWriter(Guid uploadId)
+    /// <summary>Where an upload's chunk objects are kept in the blob store.</summary>
+    public static string ChunkPrefix(Guid uploadId) => $"uploads/{uploadId:N}/";
+
+    private async Task DeleteChunksAsync(IEnumerable<UploadChunkRow> chunks, CancellationToken cancellationToken)
     {
-        lock (Writers)
+        foreach (var chunk in chunks)
         {
-            Writers.Remove(uploadId);
+            await DeleteChunkAsync(chunk.ChunkKey, cancellationToken);
         }
     }
 
-    private static SemaphoreSlim WriterFor(Guid uploadId)
+    /// <summary>The object first, then its row: a row without an object is harmless, an object without a row is lost track of.</summary>
+    private async Task DeleteChunkAsync(string key, CancellationToken cancellationToken)
     {
-        lock (Writers)
+        await blobs.DeleteAsync(key, cancellationToken);
+        await uploads.DeleteChunkAsync(key, cancellationToken);
+    }
+
+    private void ForgetWriter(Guid uploadId)
+    {
+        lock (_writers)
         {
-            if (!Writers.TryGetValue(uploadId, out var writer))
+            _writers.Remove(uploadId);
+        }
+    }
+
+    private SemaphoreSlim WriterFor(Guid uploadId)
+    {
+        lock (_writers)
+        {
+            if (!_writers.TryGetValue(uploadId, out var writer))
             {
                 writer = new SemaphoreSlim(1, 1);
-                Writers[uploadId] = writer;
+                _writers[uploadId] = writer;
             }
 
             return writer;

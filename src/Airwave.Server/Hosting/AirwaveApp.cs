@@ -10,6 +10,7 @@ using Airwave.Notifications;
 using Airwave.Web;
 using Airwave.Core.Http;
 using Airwave.Core.Observability;
+using Airwave.Core.Http.RateLimits;
 using Airwave.Core.Time;
 using Airwave.Core.Identity;
 using Microsoft.AspNetCore.DataProtection;
@@ -97,6 +98,7 @@ internal static class AirwaveApp
         // After routing (it logs only endpoints marked for the delivery log), before anything that can answer for them.
         app.UseDeliveryLog();
         app.UseRateLimiter();
+        app.UseSharedRateLimits();
         app.UseAuthentication();
         app.UseAuthorization();
 

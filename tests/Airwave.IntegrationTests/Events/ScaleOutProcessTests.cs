@@ -358,4 +358,60 @@ public sealed class ScaleOutProcessTests : IAsyncLifetime
     }
 
     private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => EventBusHarness.WaitUntilAsync(condition, what, 180);
+
+    /// <summary>
+    /// One tus upload whose PATCHes go alternately to api #1 and api #2 (no shared folder: each process has a data
+    /// directory of its own): each instance continues at the offset the other acknowledged, the worker processes the
+    /// joined file, and no chunk object or staged file is left (ADR 0020).
+    /// </summary>
+    [Fact]
+    public async Task Upload_PatchesAlternateBetweenApis_CompletesAndIsProcessed_NoChunksLeft()
+    {
+        var migrate = Start("migrate", "migrate");
+        await migrate.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        migrate.ExitCode.ShouldBe(0);
+        var api1 = await RunAsync("api", "api1");
+        var api2 = await RunAsync("api", "api2");
+        await RunAsync("worker", "worker1");
+
+        var email = $"alternate-{Guid.NewGuid():N}@example.com";
+        (await api1.PostJsonAsync("/api/v1/users/register", new { email, password = Api.Password, display_name = "Alternate", role = "creator" }))
+            .Status.ShouldBe(HttpStatusCode.Created);
+        var token = (await api2.PostJsonAsync("/api/v1/auth/login", new { email, password = Api.Password })).Body!["access_token"]!.GetValue<string>();
+        foreach (var client in new[] { api1, api2 })
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        var podcastId = (await api1.PostJsonAsync("/api/v1/podcasts", Api.ValidPodcast("Alternating Show"))).Body!["id"]!.GetValue<string>();
+        var bytes = await File.ReadAllBytesAsync(await TestMedia.AudioAsync($"alternate-{Guid.NewGuid():N}.wav", 5, 1));
+        var tus = new[] { new TusTestClient(api1), new TusTestClient(api2) };
+        using var created = await tus[1].CreateAsync(podcastId, bytes.Length, TusTestClient.Metadata(("filename", "alternate.wav")));
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var upload = new Uri(created.Headers.Location!.IsAbsoluteUri ? created.Headers.Location.PathAndQuery : created.Headers.Location.OriginalString,
+            UriKind.Relative);
+        var episodeId = created.Headers.GetValues("Airwave-Episode-Id").Single();
+        const int chunk = 150_000;
+        var turns = 0;
+        for (var offset = 0; offset < bytes.Length; offset += chunk, turns++)
+        {
+            var instance = tus[turns % 2];
+            (await instance.OffsetAsync(upload)).ShouldBe(offset);
+            using var patched = await instance.PatchAsync(upload, offset, bytes.AsMemory(offset, Math.Min(chunk, bytes.Length - offset)));
+            patched.StatusCode.ShouldBe(HttpStatusCode.NoContent, await patched.Content.ReadAsStringAsync());
+        }
+
+        turns.ShouldBeGreaterThan(2);
+        var owner = new TestUser(Guid.Empty, email, Api.Password, token, "", api1);
+        (await EpisodeUploadTests.WaitForProcessingAsync(owner, episodeId))["processed_status"]!.GetValue<string>().ShouldBe("ready");
+        (await ScalarAsync("SELECT COUNT(*) FROM upload_chunks")).ShouldBe(0);
+        (await ScalarAsync("SELECT COUNT(*) FROM jobs WHERE status = 'succeeded'")).ShouldBe(1);
+        var chunks = await _bucket.Client.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = _bucket.Name, Prefix = "airwave/uploads/" });
+        (chunks.S3Objects ?? []).ShouldBeEmpty();
+        foreach (var api in new[] { "api1", "api2" })
+        {
+            var staging = Path.Combine(_dataRoot, api, "uploads");
+            (Directory.Exists(staging) ? Directory.EnumerateFiles(staging) : []).ShouldBeEmpty($"{api} keeps nothing of the upload on its disk");
+        }
+    }
 }

@@ -77,6 +77,12 @@ public static class Api
     public static async Task<Response> SendAsync(this HttpClient client, HttpMethod method, string path, HttpContent? content)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        return await ReadAsync(client, request);
+    }
+
+    /// <summary>Sends a request the test built (extra headers) and reads the answer once.</summary>
+    public static async Task<Response> ReadAsync(this HttpClient client, HttpRequestMessage request)
+    {
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new Response(response.StatusCode, response.Content.Headers.ContentType?.MediaType,

@@ -89,12 +89,25 @@ public abstract class ServerFixture : IAsyncLifetime
         }
     }
 
-    private async Task StartAsync()
+    /// <summary>
+    /// Starts another instance of the server on the same database (and the same settings, storage included) with a
+    /// data directory of its own, as a second API instance behind a load balancer: what it knows, it must get from
+    /// the database or the storage, never from the first instance's disk.
+    /// </summary>
+    public async Task<ServerInstance> StartInstanceAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("airwave-data-").FullName;
+        var app = AirwaveApp.Build(Overrides(directory, settings));
+        await app.StartAsync();
+        return new ServerInstance(app, directory);
+    }
+
+    private Dictionary<string, string?> Overrides(string dataDirectory, IReadOnlyDictionary<string, string?>? extra)
     {
         var overrides = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
-            ["Server:DataDirectory"] = _dataDirectory,
+            ["Server:DataDirectory"] = dataDirectory,
             ["Database:Provider"] = Database.Provider,
             ["Database:ConnectionString"] = Database.ConnectionString,
             ["Accounts:AuthAttemptsPerMinute"] = "100000",
@@ -102,12 +115,17 @@ public abstract class ServerFixture : IAsyncLifetime
             ["Import:AllowPrivateNetworks"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in Settings)
+        foreach (var (key, value) in Settings.Concat(extra ?? new Dictionary<string, string?>()))
         {
             overrides[key] = value;
         }
 
-        _app = AirwaveApp.Build(overrides);
+        return overrides;
+    }
+
+    private async Task StartAsync()
+    {
+        _app = AirwaveApp.Build(Overrides(_dataDirectory, null));
         await AirwaveApp.MigrateIfConfiguredAsync(_app, CancellationToken.None);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -122,6 +140,56 @@ public abstract class ServerFixture : IAsyncLifetime
             await _app.DisposeAsync();
             _app = null;
         }
+    }
+}
+
+/// <summary>A second (third, …) instance started by <see cref="ServerFixture.StartInstanceAsync"/>; disposing stops it.</summary>
+public sealed class ServerInstance : IAsyncDisposable
+{
+    private readonly string _dataDirectory;
+    private WebApplication? _app;
+
+    internal ServerInstance(WebApplication app, string dataDirectory)
+    {
+        _app = app;
+        _dataDirectory = dataDirectory;
+        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+    }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => _app!.Services;
+
+    public HttpClient Client() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>
+    /// Stops the instance without waiting for requests in flight (they are cut off, as a crash would cut them off);
+    /// its data directory stays until disposal.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(new CancellationToken(canceled: true));
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
     }
 }
 
@@ -145,6 +213,28 @@ public sealed class SqliteS3Server : ServerFixture
     protected override string Provider => "sqlite";
 
     protected override IReadOnlyDictionary<string, string?> Settings => Bucket.Settings(Prefix);
+
+    public override async Task InitializeAsync()
+    {
+        await Bucket.InitializeAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Bucket.DisposeAsync();
+    }
+}
+
+/// <summary>The server on PostgreSQL with its blobs in a bucket of its own on the test S3 server: the scale-out shape.</summary>
+public sealed class PostgresS3Server : ServerFixture
+{
+    public TestS3Bucket Bucket { get; } = new();
+
+    protected override string Provider => "postgres";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => Bucket.Settings(SqliteS3Server.Prefix);
 
     public override async Task InitializeAsync()
     {

@@ -286,6 +286,55 @@ public abstract class BlobStoreContractTests : IDisposable
     /// <summary>Store-specific checks on a blob that went the large-content way (a multipart upload on S3).</summary>
     protected virtual Task AfterLargeUploadAsync(string key, string contentType) => Task.CompletedTask;
 
+    [Fact]
+    public async Task Concatenate_SmallSources_OneBlobInOrder_SourcesKept()
+    {
+        var a = Bytes(1_000, seed: 11);
+        var b = Bytes(0, seed: 12);
+        var c = Bytes(70_000, seed: 13);
+        var sources = new[] { NewKey("a"), NewKey("b"), NewKey("c") };
+        await Store.PutAsync(sources[0], new MemoryStream(a), "application/octet-stream", CancellationToken.None);
+        await Store.PutAsync(sources[1], new MemoryStream(b), "application/octet-stream", CancellationToken.None);
+        await Store.PutAsync(sources[2], new MemoryStream(c), "application/octet-stream", CancellationToken.None);
+        var key = NewKey("joined");
+        await Store.ConcatenateAsync(key, sources, "application/octet-stream", CancellationToken.None);
+        (await ReadAllAsync(key)).ShouldBe([.. a, .. b, .. c]);
+        (await Store.LengthAsync(sources[2], CancellationToken.None)).ShouldBe(c.Length);
+    }
+
+    [Fact]
+    public async Task Concatenate_SourcesOfUnevenSizes_PastSeveralParts_SameBytes()
+    {
+        // Sources smaller and larger than a part (8 MiB for S3), so parts straddle sources and the last is short.
+        int[] sizes = [3 * 1024 * 1024, 11 * 1024 * 1024, 1, 5 * 1024 * 1024 + 7];
+        var sources = new List<string>();
+        using var expected = new MemoryStream();
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            var bytes = Bytes(sizes[i], seed: 20 + i);
+            expected.Write(bytes);
+            var source = NewKey($"part-{i}");
+            await Store.PutAsync(source, new MemoryStream(bytes), "application/octet-stream", CancellationToken.None);
+            sources.Add(source);
+        }
+
+        var key = NewKey("joined-large");
+        await Store.ConcatenateAsync(key, sources, "application/octet-stream", CancellationToken.None);
+        (await Store.LengthAsync(key, CancellationToken.None)).ShouldBe(expected.Length);
+        (await ReadAllAsync(key)).ShouldBe(expected.ToArray());
+    }
+
+    [Fact]
+    public async Task Concatenate_MissingSource_FileNotFound_NothingStored()
+    {
+        var present = NewKey("present");
+        await Store.PutAsync(present, new MemoryStream(Bytes(10, seed: 30)), "application/octet-stream", CancellationToken.None);
+        var key = NewKey("never");
+        await Should.ThrowAsync<FileNotFoundException>(() =>
+            Store.ConcatenateAsync(key, [present, NewKey("missing")], "application/octet-stream", CancellationToken.None));
+        (await Store.LengthAsync(key, CancellationToken.None)).ShouldBeNull();
+    }
+
     protected static string NewKey(string name) => $"tests/{Guid.NewGuid():N}/{name}";
 
     protected static byte[] Bytes(int count, int seed)

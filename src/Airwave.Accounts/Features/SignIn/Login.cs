@@ -1,3 +1,4 @@
+using Airwave.Core.Http.RateLimits;
 using Airwave.Accounts.Auth;
 using Airwave.Accounts.Data;
 using Airwave.Accounts.Features.Users;
@@ -19,7 +20,7 @@ internal static class Login
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/auth/login", HandleAsync)
             .AllowAnonymous()
-            .RequireRateLimiting(AccountsModule.AuthRateLimit)
+            .RequireSharedRateLimit(AccountsModule.AuthRateLimit)
             .WithName("Login")
             .WithSummary("Sign in: bearer access + refresh token, or a cookie with use_cookies=true");
 

@@ -1,3 +1,4 @@
+using Airwave.Core.Http.RateLimits;
 using Airwave.Accounts.Auth;
 using Airwave.Accounts.Data;
 
@@ -11,7 +12,7 @@ internal static class RegisterUser
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/users/register", HandleAsync)
             .AllowAnonymous()
-            .RequireRateLimiting(AccountsModule.AuthRateLimit)
+            .RequireSharedRateLimit(AccountsModule.AuthRateLimit)
             .WithName("RegisterUser")
             .WithSummary("Create an account (role creator or listener)");
 

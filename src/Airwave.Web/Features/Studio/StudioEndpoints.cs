@@ -1,3 +1,4 @@
+using Airwave.Core.Http.RateLimits;
 using Airwave.Accounts;
 using Airwave.Accounts.Contracts;
 using Airwave.Catalog.Contracts;
@@ -26,7 +27,7 @@ internal static class StudioEndpoints
     {
         app.MapGet(SignInPath, SignInForm).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery()
-            .RequireRateLimiting(AccountsModule.AuthRateLimit).WithName("StudioSignIn").ExcludeFromDescription();
+            .RequireSharedRateLimit(AccountsModule.AuthRateLimit).WithName("StudioSignIn").ExcludeFromDescription();
         app.MapPost("/studio/sign-out", SignOutAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         app.MapGet(DashboardPath, DashboardAsync).AllowAnonymous().ExcludeFromDescription();
     }
