@@ -3,32 +3,42 @@ namespace Airwave.Analytics.Counting;
 /// <summary>
 /// The union of byte ranges one listener received of one file, as sorted disjoint half-open intervals, and its size.
 /// Repeated and overlapping ranges add nothing; adjacent ones join. The first interval is kept inline, because most
-/// downloads are one request or ranges that extend each other.
+/// downloads are one request or ranges that extend each other; when there are more, they live in a
+/// <see cref="RangeStore"/> under an index, so this struct holds no object reference (it sits in every slot of the
+/// counting's largest table, which the garbage collector then never has to look into).
 /// </summary>
 internal struct ByteRanges
 {
     private long _start0;
     private long _end0;
-    private long[]? _more;
-    private int _count;
 
-    /// <summary>Bytes covered by the union.</summary>
-    public long Covered { readonly get; private set; }
+    /// <summary>Index of the intervals in the store once there were two or more; 0 when none.</summary>
+    private int _more;
+
+    private int _count;
 
     public readonly int Count => _count;
 
+    /// <summary>Bytes covered by the union.</summary>
+    public readonly long Covered(RangeStore store) => _count switch
+    {
+        0 => 0,
+        1 => _end0 - _start0,
+        _ => store.Covered(_more),
+    };
+
     /// <summary>Adds [start, end) and returns the new <see cref="Covered"/>.</summary>
-    public long Add(long start, long end)
+    public long Add(long start, long end, RangeStore store)
     {
         if (end <= start)
         {
-            return Covered;
+            return Covered(store);
         }
 
         if (_count == 0)
         {
-            (_start0, _end0, _count, Covered) = (start, end, 1, end - start);
-            return Covered;
+            (_start0, _end0, _count) = (start, end, 1);
+            return end - start;
         }
 
         if (_count == 1)
@@ -37,27 +47,38 @@ internal struct ByteRanges
             {
                 _start0 = Math.Min(_start0, start);
                 _end0 = Math.Max(_end0, end);
-                Covered = _end0 - _start0;
-                return Covered;
+                return _end0 - _start0;
             }
 
-            _more ??= new long[8];
-            _more[0] = _start0;
-            _more[1] = _end0;
+            if (_more == 0)
+            {
+                _more = store.Rent();
+            }
+
+            var intervals = store.Intervals(_more);
+            intervals[0] = _start0;
+            intervals[1] = _end0;
+            store.Covered(_more) = _end0 - _start0;
         }
 
-        return AddToArray(start, end);
+        return AddToArray(start, end, store);
     }
 
-    public void Clear()
+    /// <summary>Empties the union; intervals held in the store go back to it.</summary>
+    public void Clear(RangeStore store)
     {
+        if (_more != 0)
+        {
+            store.Return(_more);
+            _more = 0;
+        }
+
         _count = 0;
-        Covered = 0;
     }
 
-    private long AddToArray(long start, long end)
+    private long AddToArray(long start, long end, RangeStore store)
     {
-        var intervals = _more!;
+        ref var intervals = ref store.Intervals(_more);
         // First interval that ends at or after the new start: everything before it stays.
         var first = 0;
         while (first < _count && intervals[2 * first + 1] < start)
@@ -81,7 +102,6 @@ internal struct ByteRanges
         if (2 * newCount > intervals.Length)
         {
             Array.Resize(ref intervals, intervals.Length * 2);
-            _more = intervals;
         }
 
         if (merged != 1)
@@ -92,12 +112,53 @@ internal struct ByteRanges
         intervals[2 * first] = start;
         intervals[2 * first + 1] = end;
         _count = newCount;
-        Covered += end - start - removed;
+        ref var covered = ref store.Covered(_more);
+        covered += end - start - removed;
         if (_count == 1)
         {
             (_start0, _end0) = (start, end);
         }
 
-        return Covered;
+        return covered;
     }
+}
+
+/// <summary>
+/// The interval arrays of <see cref="ByteRanges"/> that hold more than one interval (a few listeners skip around in a
+/// file), addressed by index and reused once their range is cleared. One store per counting; not thread-safe.
+/// </summary>
+internal sealed class RangeStore
+{
+    private long[][] _intervals = new long[64][];
+    private long[] _covered = new long[64];
+    private int _highWater = 1;
+    private readonly Stack<int> _free = new();
+
+    /// <summary>Intervals in use now: for tests of the bounded memory.</summary>
+    public int InUse => _highWater - 1 - _free.Count;
+
+    public int Rent()
+    {
+        if (_free.Count > 0)
+        {
+            return _free.Pop();
+        }
+
+        if (_highWater == _intervals.Length)
+        {
+            Array.Resize(ref _intervals, _intervals.Length * 2);
+            Array.Resize(ref _covered, _covered.Length * 2);
+        }
+
+        _intervals[_highWater] = new long[8];
+        return _highWater++;
+    }
+
+    /// <summary>The intervals (start, end pairs) at an index; valid until the next <see cref="Rent"/>.</summary>
+    public ref long[] Intervals(int index) => ref _intervals[index];
+
+    /// <summary>Bytes covered by the intervals at an index; valid until the next <see cref="Rent"/>.</summary>
+    public ref long Covered(int index) => ref _covered[index];
+
+    public void Return(int index) => _free.Push(index);
 }

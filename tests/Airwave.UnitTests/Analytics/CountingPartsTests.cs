@@ -102,6 +102,7 @@ public sealed class CountingPartsTests
     public void ByteRanges_UnionMatchesCountingEveryByte()
     {
         var random = new Random(7);
+        var store = new RangeStore();
         for (var run = 0; run < 300; run++)
         {
             var ranges = new ByteRanges();
@@ -115,8 +116,14 @@ public sealed class CountingPartsTests
                     covered[b] = true;
                 }
 
-                ranges.Add(start, end).ShouldBe(covered.Count(c => c), $"run {run}");
+                ranges.Add(start, end, store).ShouldBe(covered.Count(c => c), $"run {run}");
+                ranges.Covered(store).ShouldBe(covered.Count(c => c), $"run {run}");
             }
+
+            // Cleared ranges give their intervals back to the store, which hands them out again.
+            ranges.Clear(store);
+            ranges.Covered(store).ShouldBe(0);
+            store.InUse.ShouldBe(0);
         }
     }
 
