@@ -19,7 +19,7 @@ public sealed class InsightsTests(SiteFixture site) : IClassFixture<SiteFixture>
     {
         await SeedAsync();
         var page = await site.NewPageAsync();
-        await SignInAsync(page, site.OwnerEmail);
+        await StudioPages.SignInAsync(page, site.OwnerEmail);
         await page.GetByRole(AriaRole.Link, new() { Name = "Analytics of Morning Radio" }).ClickAsync();
         await page.WaitForURLAsync($"**/studio/podcasts/{site.PodcastId}/analytics");
 
@@ -32,7 +32,7 @@ public sealed class InsightsTests(SiteFixture site) : IClassFixture<SiteFixture>
         (await page.Locator("svg.chart-svg").First.BoundingBoxAsync())!.Width.ShouldBeGreaterThan(300);
         await SiteFixture.ScreenshotAsync(page, "studio-analytics");
         var phone = await site.NewPageAsync(width: 390, height: 844);
-        await SignInAsync(phone, site.OwnerEmail);
+        await StudioPages.SignInAsync(phone, site.OwnerEmail);
         await phone.GotoAsync($"/studio/podcasts/{site.PodcastId}/analytics");
         await SiteFixture.ScreenshotAsync(phone, "studio-analytics-phone");
 
@@ -44,7 +44,7 @@ public sealed class InsightsTests(SiteFixture site) : IClassFixture<SiteFixture>
         (await site.Server.Services.GetRequiredService<Airwave.Accounts.Contracts.IAccountAdministration>()
             .CreateAdminAsync(adminEmail, "Admin", Api.Password, CancellationToken.None)).Succeeded.ShouldBeTrue();
         var admin = await site.NewPageAsync();
-        await SignInAsync(admin, adminEmail);
+        await StudioPages.SignInAsync(admin, adminEmail);
         await admin.GotoAsync("/admin/users");
         (await admin.Locator("#users tbody tr").CountAsync()).ShouldBeGreaterThan(1);
         await SiteFixture.ScreenshotAsync(admin, "admin-users");
@@ -56,22 +56,13 @@ public sealed class InsightsTests(SiteFixture site) : IClassFixture<SiteFixture>
 
         var listener = await site.Server.SignUpAsync(role: "listener");
         var listenerPage = await site.NewPageAsync();
-        await SignInAsync(listenerPage, listener.Email);
+        await StudioPages.SignInAsync(listenerPage, listener.Email);
         foreach (var path in new[] { $"/studio/podcasts/{site.PodcastId}/analytics", "/admin/users", "/admin/takedowns" })
         {
             var response = await listenerPage.GotoAsync(path);
             response!.Status.ShouldBe(403, path);
             (await listenerPage.Locator("#downloads-total, #users, #takedown-form").CountAsync()).ShouldBe(0);
         }
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/studio/sign-in");
-        await page.GetByLabel("Email address").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Api.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/studio");
     }
 
     /// <summary>One whole download of the episode by a podcast app, counted; one listening session of the whole episode from a device.</summary>

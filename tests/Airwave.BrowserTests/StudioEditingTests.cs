@@ -17,7 +17,7 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
     public async Task EditDetailsAndChapters_PublicPageShowsThemAndAChapterSeeks()
     {
         var page = await site.NewPageAsync();
-        await SignInAsync(page, site.OwnerEmail);
+        await StudioPages.SignInAsync(page, site.OwnerEmail);
         await page.GotoAsync($"/studio/episodes/{site.EpisodeId}");
 
         await page.GetByLabel("Title", new() { Exact = true }).FillAsync("Coffee at dawn, remastered");
@@ -67,7 +67,7 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
     public async Task Subscribers_AddFetchPrivateFeedThenRevoke_UrlStopsWorking()
     {
         var page = await site.NewPageAsync();
-        await SignInAsync(page, site.OwnerEmail);
+        await StudioPages.SignInAsync(page, site.OwnerEmail);
         await page.GotoAsync($"/studio/podcasts/{site.PodcastId}");
         await page.GetByRole(AriaRole.Link, new() { Name = "Private-feed subscribers" }).ClickAsync();
         await page.WaitForURLAsync("**/subscribers");
@@ -178,7 +178,7 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
         var podcastId = (await creator.CreatePodcastAsync("Rae's show"))["id"]!.GetValue<string>();
         var episodeId = (await creator.CreateEpisodeAsync(podcastId, title))["id"]!.GetValue<string>();
         var page = await site.NewPageAsync();
-        await SignInAsync(page, creator.Email);
+        await StudioPages.SignInAsync(page, creator.Email);
         await page.GotoAsync($"/studio/episodes/{episodeId}");
         return (page, creator, episodeId);
     }
@@ -187,15 +187,6 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
         await page.WaitForFunctionAsync("() => document.getElementById('processing-status').textContent === 'Ready.'", null, new() { Timeout = 120_000 });
 
     private static long Offset(string header) => long.Parse(header, System.Globalization.CultureInfo.InvariantCulture);
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/studio/sign-in");
-        await page.GetByLabel("Email address").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Api.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/studio");
-    }
 
     /// <summary>
     /// The tus requests the page made, from the browser's side: creations (POST), the offsets the server reported to

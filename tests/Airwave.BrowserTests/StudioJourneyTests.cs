@@ -121,7 +121,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         var podcastId = (await creator.CreatePodcastAsync("Bea's show"))["id"]!.GetValue<string>();
         var episodeId = (await creator.CreateEpisodeAsync(podcastId, "Not audio"))["id"]!.GetValue<string>();
         var page = await site.NewPageAsync();
-        await SignInAsync(page, creator.Email);
+        await StudioPages.SignInAsync(page, creator.Email);
 
         await page.GotoAsync($"/studio/episodes/{episodeId}");
         await page.Locator("#audio-file").SetInputFilesAsync(await TestMedia.TextAsAsync($"text-{Guid.NewGuid():N}.mp3"));
@@ -133,14 +133,5 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         (await page.Locator("#processing-error").TextContentAsync()).ShouldBe(reason);
         (await page.Locator("#publish-button").IsDisabledAsync()).ShouldBeTrue();
         await SiteFixture.ScreenshotAsync(page, "studio-bad-upload");
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/studio/sign-in");
-        await page.GetByLabel("Email address").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Api.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/studio");
     }
 }
