@@ -82,6 +82,7 @@ public static class EventTransportSetup
         services.AddSingleton<IValidateOptions<EventOptions>>(new RulesValidator<EventOptions>(o => o.Validate()));
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<EventOutbox>();
+        services.AddMetrics();
         services.AddSingleton<EventMetrics>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<InProcessTransport>();

@@ -47,10 +47,12 @@ public static class MetricsEndpoint
     /// <summary>Starts collecting at once, so the first scrape shows what happened since start.</summary>
     public static IEndpointRouteBuilder MapAirwaveMetrics(this IEndpointRouteBuilder app)
     {
-        var collector = app.ServiceProvider.GetRequiredService<MetricsCollector>();
-        var allowed = TrustedProxies.Parse(app.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value.AllowedNetworks, out _);
-        app.MapGet(Path, (HttpContext http) =>
+        app.ServiceProvider.GetRequiredService<MetricsCollector>();
+        app.MapGet(Path, (HttpContext http, MetricsCollector collector, IOptions<MetricsOptions> options) =>
         {
+            // Read per scrape (a few times a minute), not while the pipeline is built: a bad setting is refused when
+            // the server starts, naming it.
+            var allowed = TrustedProxies.Parse(options.Value.AllowedNetworks, out _);
             // A request relayed by a proxy (the edge on this machine, a load balancer) comes from the proxy's address:
             // it is refused whatever that address, as scrapers talk to each instance directly.
             if (http.Connection.RemoteIpAddress is not { } peer || !allowed.Contains(peer)

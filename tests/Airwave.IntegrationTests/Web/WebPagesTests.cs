@@ -288,9 +288,10 @@ public abstract class WebPagesTests(ServerFixture server)
         {
             var page = await anonymous.PageAsync(path);
             page.Status.ShouldBe(HttpStatusCode.OK, path);
-            // The only scripts are the site's own: JSON-LD data and the player file; no element or handler the creator wrote.
+            // The only scripts are the site's own: JSON-LD data, the player and the copy button; nothing the creator wrote.
             page.Document.QuerySelectorAll("script").ShouldAllBe(
-                s => s.GetAttribute("type") == "application/ld+json" || (s.GetAttribute("src") ?? "").StartsWith("/assets/player.js", StringComparison.Ordinal),
+                s => s.GetAttribute("type") == "application/ld+json" || (s.GetAttribute("src") ?? "").StartsWith("/assets/player.js", StringComparison.Ordinal)
+                    || (s.GetAttribute("src") ?? "").StartsWith("/assets/copy.js", StringComparison.Ordinal),
                 path);
             page.Document.QuerySelectorAll("iframe, b, img[onerror]").ShouldBeEmpty(path);
             page.Document.All.SelectMany(e => e.Attributes).ShouldNotContain(a => a.Name.StartsWith("on", StringComparison.Ordinal), path);

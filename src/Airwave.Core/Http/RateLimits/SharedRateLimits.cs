@@ -47,11 +47,13 @@ public static class SharedRateLimits
     public static IApplicationBuilder UseSharedRateLimits(this IApplicationBuilder app)
     {
         var policies = app.ApplicationServices.GetServices<SharedRateLimitPolicy>().ToDictionary(p => p.Name, StringComparer.Ordinal);
-        var limiter = app.ApplicationServices.GetRequiredService<SharedRateLimiter>();
         return app.Use(async (context, next) =>
         {
             if (context.GetEndpoint()?.Metadata.GetMetadata<SharedRateLimitMetadata>() is { } metadata)
             {
+                // Resolved per request, not while the pipeline is built: the limiter needs the database, whose settings
+                // are validated when the server starts (a bad setting then refuses the start, naming it).
+                var limiter = context.RequestServices.GetRequiredService<SharedRateLimiter>();
                 if (!policies.TryGetValue(metadata.Policy, out var policy))
                 {
                     throw new InvalidOperationException($"No shared rate limit policy is named '{metadata.Policy}'.");

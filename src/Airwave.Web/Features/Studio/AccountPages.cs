@@ -1,3 +1,4 @@
+using Airwave.Core.Http.RateLimits;
 using Airwave.Accounts;
 using Airwave.Accounts.Contracts;
 using Airwave.Core.Identity;
@@ -29,7 +30,7 @@ internal static class AccountPages
     {
         app.MapGet(RegisterPath, RegisterForm).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(RegisterPath, RegisterAsync).AllowAnonymous().DisableAntiforgery()
-            .RequireRateLimiting(AccountsModule.AuthRateLimit).WithName("StudioRegister").ExcludeFromDescription();
+            .RequireSharedRateLimit(AccountsModule.AuthRateLimit).WithName("StudioRegister").ExcludeFromDescription();
         app.MapGet(AccountPath, AccountAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(TokensPath, CreateTokenAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         app.MapGet(TokensPath + "/{tokenId:guid}/revoke", ConfirmRevokeAsync).AllowAnonymous().ExcludeFromDescription();
