@@ -97,13 +97,18 @@ public static class GoingLive
 {
     public static string ReceiptsPath(object episodeId) => $"/api/v1/episodes/{episodeId}/publish-receipts";
 
-    /// <summary>A published podcast with one processed, published episode, made through the API.</summary>
-    public static async Task<(string PodcastId, string EpisodeId)> PublishedEpisodeAsync(TestUser owner)
+    /// <summary>
+    /// A published podcast with one processed, published episode, made through the API. <paramref name="beforeGoingLive"/>
+    /// gets the podcast id just before the episode is published: scripted answers must be in place before the
+    /// notification it sets off can reach the targets.
+    /// </summary>
+    public static async Task<(string PodcastId, string EpisodeId)> PublishedEpisodeAsync(TestUser owner, Action<string>? beforeGoingLive = null)
     {
         var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
         (await owner.Http.PostJsonAsync($"/api/v1/podcasts/{podcastId}/publish", null)).Status.ShouldBe(HttpStatusCode.OK);
         var episodeId = await new TusTestClient(owner.Http).UploadAsync(podcastId, await TestMedia.AudioAsync($"notify-{Guid.NewGuid():N}.wav", 2, 1));
         (await EpisodeUploadTests.WaitForProcessingAsync(owner, episodeId))["processed_status"]!.GetValue<string>().ShouldBe("ready");
+        beforeGoingLive?.Invoke(podcastId);
         var published = await owner.Http.PostJsonAsync($"/api/v1/episodes/{episodeId}/publish", null);
         published.Status.ShouldBe(HttpStatusCode.OK, published.Body?.ToJsonString());
         return (podcastId, episodeId);

@@ -73,9 +73,8 @@ public abstract class PublishReceiptTests(NotifyingServer server)
     public async Task HubAnswers500Twice_RetriedUntilItSucceeds_AttemptsCounted()
     {
         var owner = await server.SignUpAsync();
-        var (podcastId, episodeId) = await PublishedEpisodeAsync(owner);
+        var (podcastId, episodeId) = await PublishedEpisodeAsync(owner, id => server.Targets.Answer(TestDirectory.HubPath, server.FeedUrl(id), 500, 500));
         var feedUrl = server.FeedUrl(podcastId);
-        server.Targets.Answer(TestDirectory.HubPath, feedUrl, 500, 500);
 
         await WentLiveAsync(server, episodeId, podcastId);
         var receipts = await WaitForReceiptsAsync(owner.Http, episodeId, AllSettled);
@@ -93,9 +92,8 @@ public abstract class PublishReceiptTests(NotifyingServer server)
     public async Task PingAnswers404_FailsAtOnceWithTheStatusAndTheAnswer()
     {
         var owner = await server.SignUpAsync();
-        var (podcastId, episodeId) = await PublishedEpisodeAsync(owner);
+        var (podcastId, episodeId) = await PublishedEpisodeAsync(owner, id => server.Targets.Answer(TestDirectory.PingPath, server.FeedUrl(id), 404));
         var feedUrl = server.FeedUrl(podcastId);
-        server.Targets.Answer(TestDirectory.PingPath, feedUrl, 404);
 
         await WentLiveAsync(server, episodeId, podcastId);
         var receipts = await WaitForReceiptsAsync(owner.Http, episodeId, AllSettled);
@@ -115,9 +113,8 @@ public abstract class PublishReceiptTests(NotifyingServer server)
     public async Task HubKeepsFailing_FailedAfterMaxAttempts_RetrySendsItAgainAsANewSeries()
     {
         var owner = await server.SignUpAsync();
-        var (podcastId, episodeId) = await PublishedEpisodeAsync(owner);
+        var (podcastId, episodeId) = await PublishedEpisodeAsync(owner, id => server.Targets.Answer(TestDirectory.HubPath, server.FeedUrl(id), [.. Enumerable.Repeat(503, NotifyingServer.MaxAttempts)]));
         var feedUrl = server.FeedUrl(podcastId);
-        server.Targets.Answer(TestDirectory.HubPath, feedUrl, [.. Enumerable.Repeat(503, NotifyingServer.MaxAttempts)]);
         var path = ReceiptsPath(episodeId);
 
         await WentLiveAsync(server, episodeId, podcastId);
