@@ -160,13 +160,13 @@ public static class PageErrors
 /// <summary>Steps through the studio's pages that several tests share.</summary>
 public static class StudioPages
 {
-    /// <summary>Signs in through the form, as a person would, and waits for the studio dashboard.</summary>
+    /// <summary>Signs in through the form, as a person would, and waits for the studio (creators) or the account page (listeners).</summary>
     public static async Task SignInAsync(IPage page, string email)
     {
         await page.GotoAsync("/studio/sign-in");
         await page.GetByLabel("Email address").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(Api.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/studio");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/(studio|account)$"));
     }
 }

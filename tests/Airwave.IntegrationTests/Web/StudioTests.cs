@@ -160,7 +160,10 @@ public abstract class StudioTests(ServerFixture server)
         using var browser = new StudioBrowser(server);
 
         var notSignedIn = await anonymous.PageAsync("/studio");
-        (await browser.SignInAsync(listener.Email)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        var signedIn = await browser.SignInAsync(listener.Email);
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        // Listeners are sent to their account page; the studio refuses them if they go there anyway.
+        signedIn.Headers.Location!.ToString().ShouldBe("/account");
         var refused = await browser.PageAsync("/studio");
 
         notSignedIn.Status.ShouldBe(HttpStatusCode.SeeOther);

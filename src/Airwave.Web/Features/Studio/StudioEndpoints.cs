@@ -76,7 +76,8 @@ internal static class StudioEndpoints
             return SignInPage(http, antiforgery, email, errors, result.Field is null ? result.Problem : null, result.StatusCode);
         }
 
-        return Redirect(http, DashboardPath);
+        // Creators (and admins) to the studio, listeners to their account: the studio would only refuse them.
+        return Redirect(http, AccountPages.Home(result.User.Role));
     }
 
     private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery, IBrowserSignIn signIn,
