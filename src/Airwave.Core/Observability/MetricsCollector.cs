@@ -96,7 +96,11 @@ public sealed class MetricsCollector : IDisposable
     /// <summary>One instrument's series by label set.</summary>
     private sealed class InstrumentState
     {
+        /// <summary>Series by the tags as a caller passed them (order included): several keys may share one series.</summary>
         private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
+
+        /// <summary>Series by their sorted label set: what is written, and what the cap counts.</summary>
+        private readonly ConcurrentDictionary<string, Series> _byLabels = new(StringComparer.Ordinal);
         private readonly MetricsCollector _owner;
         private readonly MetricKind _kind;
         private readonly Recording _recording;
@@ -122,27 +126,55 @@ public sealed class MetricsCollector : IDisposable
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var labels = Labels(tags);
-            var key = string.Join('\u0001', labels.Select(l => l.Key + "\u0002" + l.Value));
+            // Measurements come on request paths: the tags as given make the lookup key (one string); the sorted,
+            // sanitised label set is worked out only the first time a key is seen.
+            var key = KeyOf(tags);
             if (!_series.TryGetValue(key, out var series))
             {
-                if (_series.Count >= MaxSeriesPerInstrument)
+                var labels = Labels(tags);
+                var canonical = string.Join('\u0001', labels.Select(l => l.Key + "\u0002" + l.Value));
+                if (!_byLabels.TryGetValue(canonical, out series))
                 {
-                    _owner.SeriesDropped();
-                    return;
+                    if (_byLabels.Count >= MaxSeriesPerInstrument)
+                    {
+                        _owner.SeriesDropped();
+                        return;
+                    }
+
+                    series = _byLabels.GetOrAdd(canonical, _ => new Series(labels, _bounds.Length + 1));
                 }
 
-                series = _series.GetOrAdd(key, _ => new Series(labels, _bounds.Length + 1));
+                _series.TryAdd(key, series);
             }
 
             series.Record(value, _kind, _recording, _bounds);
         }
 
-        public void Clear() => _series.Clear();
+        private static string KeyOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.Length == 0)
+            {
+                return "";
+            }
+
+            var builder = new System.Text.StringBuilder(64);
+            foreach (var (key, value) in tags)
+            {
+                builder.Append(key).Append('\u0002').Append(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)).Append('\u0001');
+            }
+
+            return builder.ToString();
+        }
+
+        public void Clear()
+        {
+            _series.Clear();
+            _byLabels.Clear();
+        }
 
         public MetricFamily Snapshot() =>
             new(_name, _kind, Instrument.Description ?? Instrument.Name,
-                [.. _series.Values.Select(s => s.Snapshot(_bounds)).OrderBy(s => string.Join(',', s.Labels.Select(l => l.Value)), StringComparer.Ordinal)]);
+                [.. _byLabels.Values.Select(s => s.Snapshot(_bounds)).OrderBy(s => string.Join(',', s.Labels.Select(l => l.Value)), StringComparer.Ordinal)]);
 
         private static KeyValuePair<string, string>[] Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {

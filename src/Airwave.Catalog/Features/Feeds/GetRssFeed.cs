@@ -112,6 +112,13 @@ internal static class GetRssFeed
             return false;
         }
 
+        // The requests apps and CDNs repeat all day are counted by the feed meter alone, not by ASP.NET Core's request
+        // duration histogram as well: on this path that recording would cost as much as the answer.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMetricsTagsFeature>() is { } requestMetrics)
+        {
+            requestMetrics.MetricsDisabled = true;
+        }
+
         var encoding = Negotiate(request);
         if (NotModified(request, etag, lastModified))
         {
