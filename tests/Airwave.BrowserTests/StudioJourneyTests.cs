@@ -98,6 +98,13 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         // The download and the play are in the dashboard once the analytics work has run (counting pass, outbox relay).
         (await site.Server.WaitForDeliveryLogAsync("kind = 'origin' AND path LIKE @audio", new { audio = "%.mp3" })).ShouldBeGreaterThan(0);
         await site.Server.Services.GetRequiredService<DownloadCounting>().RunOnceAsync(CancellationToken.None);
+        // The player posts its 'complete' event after 'ended' fires: it can still be on its way to the server here.
+        for (var i = 0; i < 300 && await site.Server.CountSqlAsync(
+                 "SELECT COUNT(*) FROM playback_events WHERE episode_id = @episodeId AND type = 'complete'", new { episodeId = Guid.Parse(episodeId) }) == 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
         var relay = site.Server.Services.GetRequiredService<OutboxRelay>();
         for (var i = 0; i < 100 && await site.Server.CountSqlAsync("SELECT COUNT(*) FROM outbox_events WHERE dispatched_at IS NULL AND dead_at IS NULL", new { }) > 0; i++)
         {
