@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.RateLimiting;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
@@ -48,6 +49,8 @@ public static class HttpSetup
             };
         });
         services.AddExceptionHandler<BadRequestProblemHandler>();
+        // Kestrel's buffers in 32 KiB blocks: large answers (feeds, media ranges) cost far less to send (ADR 0026).
+        services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<ClientAddresses>();
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateOnStart();
