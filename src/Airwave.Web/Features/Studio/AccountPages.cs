@@ -142,10 +142,7 @@ internal static class AccountPages
             return StudioEndpoints.Redirect(http, StudioEndpoints.SignInPath);
         }
 
-        return http.Request.HasFormContentType && await antiforgery.IsRequestValidAsync(http)
-            ? null
-            : StudioEndpoints.Message(http, "Nothing was changed",
-                "The form had expired or did not come from this site. Go back, reload the page and try again.", StatusCodes.Status400BadRequest);
+        return await StudioAccess.DenyFormAsync(http, antiforgery);
     }
 
     /// <summary>The account page, or null when nobody (still active) is signed in.</summary>

@@ -33,15 +33,10 @@ internal static class ChapterEditor
     private static async Task<IResult> PageAsync(Guid episodeId, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         CancellationToken cancellationToken)
     {
-        if (StudioAccess.Deny(http) is { } denied)
+        var own = await StudioAccess.OwnEpisodeAsync(http, editor, episodeId, cancellationToken);
+        if (own.Item is not { } episode)
         {
-            return denied;
-        }
-
-        if (await editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken) is not { } episode)
-        {
-            StudioEndpoints.NoStore(http);
-            return Site.NotFound(http);
+            return own.Refusal;
         }
 
         var rows = episode.Chapters
@@ -54,15 +49,10 @@ internal static class ChapterEditor
     private static async Task<IResult> SaveAsync(Guid episodeId, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         CancellationToken cancellationToken)
     {
-        if (await StudioAccess.DenyPostAsync(http, antiforgery) is { } denied)
+        var own = await StudioAccess.OwnEpisodeForPostAsync(http, antiforgery, editor, episodeId, cancellationToken);
+        if (own.Item is not { } episode)
         {
-            return denied;
-        }
-
-        if (await editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken) is not { } episode)
-        {
-            StudioEndpoints.NoStore(http);
-            return Site.NotFound(http);
+            return own.Refusal;
         }
 
         var form = await http.Request.ReadFormAsync(cancellationToken);
@@ -89,8 +79,7 @@ internal static class ChapterEditor
         var change = await editor.SetEpisodeChaptersAsync(http.User, http.Request, episodeId, chapters, version, cancellationToken);
         if (change.NotFound)
         {
-            StudioEndpoints.NoStore(http);
-            return Site.NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         if (change.Succeeded)

@@ -30,15 +30,10 @@ internal static class EpisodeEditor
     private static async Task<IResult> PageAsync(Guid episodeId, string? saved, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         CancellationToken cancellationToken)
     {
-        if (StudioAccess.Deny(http) is { } denied)
+        var own = await StudioAccess.OwnEpisodeAsync(http, editor, episodeId, cancellationToken);
+        if (own.Item is not { } episode)
         {
-            return denied;
-        }
-
-        StudioEndpoints.NoStore(http);
-        if (await editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken) is not { } episode)
-        {
-            return Site.NotFound(http);
+            return own.Refusal;
         }
 
         var notice = saved switch
@@ -53,15 +48,10 @@ internal static class EpisodeEditor
     private static async Task<IResult> UpdateAsync(Guid episodeId, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         CancellationToken cancellationToken)
     {
-        if (await StudioAccess.DenyPostAsync(http, antiforgery) is { } denied)
+        var own = await StudioAccess.OwnEpisodeForPostAsync(http, antiforgery, editor, episodeId, cancellationToken);
+        if (own.Item is not { } episode)
         {
-            return denied;
-        }
-
-        if (await editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken) is not { } episode)
-        {
-            StudioEndpoints.NoStore(http);
-            return Site.NotFound(http);
+            return own.Refusal;
         }
 
         var posted = await http.Request.ReadFormAsync(cancellationToken);
@@ -76,8 +66,7 @@ internal static class EpisodeEditor
         var change = await editor.UpdateEpisodeAsync(http.User, http.Request, episodeId, form, formErrors, cancellationToken);
         if (change.NotFound)
         {
-            StudioEndpoints.NoStore(http);
-            return Site.NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         if (change.Succeeded)

@@ -59,7 +59,7 @@ internal static class SubscriberPages
         var added = await subscribers.AddAsync(http.User, http.Request, podcastId, email, name, cancellationToken);
         if (added.Change.NotFound)
         {
-            return NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         var view = added.Change.Succeeded
@@ -81,7 +81,7 @@ internal static class SubscriberPages
         var rotated = await subscribers.RotateAsync(http.User, http.Request, podcastId, subscriberId, cancellationToken);
         if (rotated.Change.NotFound)
         {
-            return NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         var view = rotated.Change.Succeeded
@@ -104,7 +104,7 @@ internal static class SubscriberPages
         var list = podcast is null ? null : await subscribers.ListAsync(http.User, podcastId, cancellationToken);
         if (podcast is null || list?.FirstOrDefault(s => s.Id == subscriberId) is not { } subscriber)
         {
-            return NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         var meta = new PageMeta($"Revoke {subscriber.Email}?", "Revoke a private-feed subscriber.", http.Absolute(RevokePath(podcastId, subscriberId)))
@@ -125,7 +125,7 @@ internal static class SubscriberPages
         }
 
         var change = await subscribers.RevokeAsync(http.User, podcastId, subscriberId, cancellationToken);
-        return change.Succeeded ? StudioEndpoints.Redirect(http, SubscribersPath(podcastId) + "?done=revoked") : NotFound(http);
+        return change.Succeeded ? StudioEndpoints.Redirect(http, SubscribersPath(podcastId) + "?done=revoked") : StudioAccess.NotFound(http);
     }
 
     private static async Task<IResult> PageAsync(HttpContext http, IAntiforgery antiforgery, IStudioEditor editor, IStudioSubscribers subscribers,
@@ -135,7 +135,7 @@ internal static class SubscriberPages
         var list = podcast is null ? null : await subscribers.ListAsync(http.User, podcastId, cancellationToken);
         if (podcast is null || list is null)
         {
-            return NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         var meta = new PageMeta($"Subscribers of {podcast.Title}", "Premium subscribers and their private feeds, in the Airwave studio.",
@@ -143,12 +143,6 @@ internal static class SubscriberPages
         var token = antiforgery.GetAndStoreTokens(http);
         StudioEndpoints.NoStore(http);
         return Site.Render<SubscribersPage>(http, new { Meta = meta, Token = token, Podcast = podcast, Subscribers = list, View = view }, statusCode);
-    }
-
-    private static RazorComponentResult NotFound(HttpContext http)
-    {
-        StudioEndpoints.NoStore(http);
-        return Site.NotFound(http);
     }
 }
 
