@@ -23,6 +23,51 @@ internal static class ReportRequest
         CancellationToken cancellationToken) =>
         await catalog.FindEpisodeAsync(episodeId, cancellationToken) is { } episode && user.MaySee(episode.OwnerId) ? episode : null;
 
+    /// <summary>
+    /// A podcast report's answer: 404 when the user may not see the podcast (before any reason about the range, so the
+    /// range reveals nothing), the range's problems, else <paramref name="report"/> over the parsed range.
+    /// </summary>
+    public static async Task<Results<TReport, ValidationProblem, ProblemHttpResult>> ForPodcastAsync<TReport>(this ICatalogDirectory catalog,
+        ClaimsPrincipal user, Guid podcastId, string? from, string? to, Func<CatalogPodcast, DateOnly, DateOnly, Task<TReport>> report,
+        CancellationToken cancellationToken)
+        where TReport : IResult
+    {
+        var errors = new FieldErrors();
+        var (start, end) = ParseRange(from, to, errors);
+        if (await catalog.VisiblePodcastAsync(user, podcastId, cancellationToken) is not { } podcast)
+        {
+            return Problems.NotFound("The podcast");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        return await report(podcast, start, end);
+    }
+
+    /// <summary>The same as <see cref="ForPodcastAsync{TReport}"/> for an episode's report.</summary>
+    public static async Task<Results<TReport, ValidationProblem, ProblemHttpResult>> ForEpisodeAsync<TReport>(this ICatalogDirectory catalog,
+        ClaimsPrincipal user, Guid episodeId, string? from, string? to, Func<CatalogEpisode, DateOnly, DateOnly, Task<TReport>> report,
+        CancellationToken cancellationToken)
+        where TReport : IResult
+    {
+        var errors = new FieldErrors();
+        var (start, end) = ParseRange(from, to, errors);
+        if (await catalog.VisibleEpisodeAsync(user, episodeId, cancellationToken) is not { } episode)
+        {
+            return Problems.NotFound("The episode");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        return await report(episode, start, end);
+    }
+
     /// <summary>Parses <c>from</c> and <c>to</c> (both required, YYYY-MM-DD, UTC days, inclusive); problems go to <paramref name="errors"/>.</summary>
     public static (DateOnly From, DateOnly To) ParseRange(string? from, string? to, FieldErrors errors)
     {
