@@ -42,32 +42,24 @@ internal static class StudioAccess
                 "The form had expired or did not come from this site. Go back, reload the page and try again.", StatusCodes.Status400BadRequest);
 
     /// <summary>A page showing the signed-in creator's own episode (<see cref="Deny"/>, then 404 when it is not theirs).</summary>
-    public static async Task<Owned<StudioEpisodeDetails>> OwnEpisodeAsync(HttpContext http, IStudioEditor editor, Guid episodeId,
+    public static Task<Owned<StudioEpisodeDetails>> OwnEpisodeAsync(HttpContext http, IStudioEditor editor, Guid episodeId,
         CancellationToken cancellationToken) =>
-        Deny(http) is { } denied
-            ? Owned<StudioEpisodeDetails>.Refused(denied)
-            : Found(http, await editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken));
+        OwnAsync(http, Deny(http), () => editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken));
 
     /// <summary>A post about the signed-in creator's own episode (<see cref="DenyPostAsync"/>, then 404 when it is not theirs).</summary>
     public static async Task<Owned<StudioEpisodeDetails>> OwnEpisodeForPostAsync(HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         Guid episodeId, CancellationToken cancellationToken) =>
-        await DenyPostAsync(http, antiforgery) is { } denied
-            ? Owned<StudioEpisodeDetails>.Refused(denied)
-            : Found(http, await editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken));
+        await OwnAsync(http, await DenyPostAsync(http, antiforgery), () => editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken));
 
     /// <summary>A page showing the signed-in creator's own show (<see cref="Deny"/>, then 404 when it is not theirs).</summary>
-    public static async Task<Owned<StudioPodcastDetails>> OwnPodcastAsync(HttpContext http, IStudioEditor editor, Guid podcastId,
+    public static Task<Owned<StudioPodcastDetails>> OwnPodcastAsync(HttpContext http, IStudioEditor editor, Guid podcastId,
         CancellationToken cancellationToken) =>
-        Deny(http) is { } denied
-            ? Owned<StudioPodcastDetails>.Refused(denied)
-            : Found(http, await editor.FindOwnPodcastAsync(http.User, podcastId, cancellationToken));
+        OwnAsync(http, Deny(http), () => editor.FindOwnPodcastAsync(http.User, podcastId, cancellationToken));
 
     /// <summary>A post about the signed-in creator's own show (<see cref="DenyPostAsync"/>, then 404 when it is not theirs).</summary>
     public static async Task<Owned<StudioPodcastDetails>> OwnPodcastForPostAsync(HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         Guid podcastId, CancellationToken cancellationToken) =>
-        await DenyPostAsync(http, antiforgery) is { } denied
-            ? Owned<StudioPodcastDetails>.Refused(denied)
-            : Found(http, await editor.FindOwnPodcastAsync(http.User, podcastId, cancellationToken));
+        await OwnAsync(http, await DenyPostAsync(http, antiforgery), () => editor.FindOwnPodcastAsync(http.User, podcastId, cancellationToken));
 
     /// <summary>The 404 page for what the creator may not see, never stored by a cache (a studio answer, like the pages).</summary>
     public static RazorComponentResult NotFound(HttpContext http)
@@ -80,8 +72,17 @@ internal static class StudioAccess
     public static string? Text(this IFormCollection form, string name) =>
         form[name].ToString() is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value) ? value : null;
 
-    private static Owned<T> Found<T>(HttpContext http, T? item) where T : class =>
-        item is null ? Owned<T>.Refused(NotFound(http)) : Owned<T>.Of(item);
+    /// <summary>The refusal when there is one (the look-up is then never made), else what the look-up finds, or 404.</summary>
+    private static async Task<Owned<T>> OwnAsync<T>(HttpContext http, IResult? denied, Func<Task<T?>> find)
+        where T : class
+    {
+        if (denied is not null)
+        {
+            return Owned<T>.Refused(denied);
+        }
+
+        return await find() is { } item ? Owned<T>.Of(item) : Owned<T>.Refused(NotFound(http));
+    }
 }
 
 /// <summary>
