@@ -1,7 +1,6 @@
 using System.Globalization;
 using Airwave.Catalog.Contracts;
 using Airwave.Web.Pages.Studio;
-using Airwave.Web.Seo;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Airwave.Web.Features.Studio;
@@ -162,10 +161,8 @@ internal static class ChapterEditor
     private static RazorComponentResult Page(HttpContext http, IAntiforgery antiforgery, StudioEpisodeDetails episode, IReadOnlyList<ChapterRow> rows,
         string? version, IReadOnlyDictionary<string, string> errors, string? formError, int statusCode)
     {
-        var meta = new PageMeta($"Chapters of {episode.Title}", "Edit an episode's chapters in the Airwave studio.",
-            http.Absolute(ChaptersPath(episode.Id))) { NoIndex = true };
-        var token = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, $"Chapters of {episode.Title}", "Edit an episode's chapters in the Airwave studio.",
+            ChaptersPath(episode.Id));
         return Site.Render<ChaptersEditor>(http, new
         {
             Meta = meta,

@@ -1,6 +1,5 @@
 using Airwave.Catalog.Contracts;
 using Airwave.Web.Pages.Studio;
-using Airwave.Web.Seo;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Airwave.Web.Features.Studio;
@@ -106,10 +105,8 @@ internal static class EpisodeEditor
     private static RazorComponentResult Page(HttpContext http, IAntiforgery antiforgery, StudioEpisodeDetails episode, StudioEpisodeMetadataForm form,
         IReadOnlyDictionary<string, string> errors, string? formError, string? notice, string? preview, int statusCode)
     {
-        var meta = new PageMeta(episode.Title, "Edit, upload, check and publish an episode in the Airwave studio.",
-            http.Absolute(EpisodePath(episode.Id))) { NoIndex = true };
-        var token = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, episode.Title, "Edit, upload, check and publish an episode in the Airwave studio.",
+            EpisodePath(episode.Id));
         return Site.Render<EpisodeEditPage>(http, new
         {
             Meta = meta,

@@ -1,6 +1,5 @@
 using Airwave.Catalog.Contracts;
 using Airwave.Web.Pages.Studio;
-using Airwave.Web.Seo;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Airwave.Web.Features.Studio;
@@ -165,7 +164,7 @@ internal static class PodcastEditor
     {
         var path = podcast is null ? NewPodcastPath : PodcastPath(podcast.Id);
         var title = podcast is null ? "New podcast" : $"Edit {podcast.Title}";
-        var (meta, token) = FormPageStart(http, antiforgery, title, "Create or edit a podcast in the Airwave studio.", path);
+        var (meta, token) = Site.FormPage(http, antiforgery, title, "Create or edit a podcast in the Airwave studio.", path);
         return Site.Render<PodcastFormPage>(http, new
         {
             Meta = meta,
@@ -183,7 +182,7 @@ internal static class PodcastEditor
         StudioEpisodeForm form, IReadOnlyDictionary<string, string> errors, string? formError, int statusCode)
     {
         var path = NewEpisodePath(podcast.Id);
-        var (meta, token) = FormPageStart(http, antiforgery, $"New episode of {podcast.Title}", "Start a new episode in the Airwave studio.", path);
+        var (meta, token) = Site.FormPage(http, antiforgery, $"New episode of {podcast.Title}", "Start a new episode in the Airwave studio.", path);
         return Site.Render<NewEpisodePage>(http, new
         {
             Meta = meta,
@@ -194,19 +193,5 @@ internal static class PodcastEditor
             Errors = errors,
             FormError = formError,
         }, statusCode);
-    }
-
-    /// <summary>
-    /// What both form pages set up before rendering: the page's meta (never indexed), a fresh antiforgery token for the
-    /// form, and <c>Cache-Control: no-store</c> (after the token, which writes its own Cache-Control) so no cache keeps a
-    /// page carrying that token.
-    /// </summary>
-    private static (PageMeta Meta, AntiforgeryTokenSet Token) FormPageStart(HttpContext http, IAntiforgery antiforgery, string title,
-        string description, string path)
-    {
-        var meta = new PageMeta(title, description, http.Absolute(path)) { NoIndex = true };
-        var token = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
-        return (meta, token);
     }
 }

@@ -1,6 +1,5 @@
 using Airwave.Catalog.Contracts;
 using Airwave.Web.Pages.Studio;
-using Airwave.Web.Seo;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Airwave.Web.Features.Studio;
@@ -107,12 +106,8 @@ internal static class SubscriberPages
             return StudioAccess.NotFound(http);
         }
 
-        var meta = new PageMeta($"Revoke {subscriber.Email}?", "Revoke a private-feed subscriber.", http.Absolute(RevokePath(podcastId, subscriberId)))
-        {
-            NoIndex = true,
-        };
-        var token = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, $"Revoke {subscriber.Email}?", "Revoke a private-feed subscriber.",
+            RevokePath(podcastId, subscriberId));
         return Site.Render<RevokeSubscriberPage>(http, new { Meta = meta, Token = token, Podcast = podcast, Subscriber = subscriber });
     }
 
@@ -138,10 +133,8 @@ internal static class SubscriberPages
             return StudioAccess.NotFound(http);
         }
 
-        var meta = new PageMeta($"Subscribers of {podcast.Title}", "Premium subscribers and their private feeds, in the Airwave studio.",
-            http.Absolute(SubscribersPath(podcastId))) { NoIndex = true };
-        var token = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, $"Subscribers of {podcast.Title}", "Premium subscribers and their private feeds, in the Airwave studio.",
+            SubscribersPath(podcastId));
         return Site.Render<SubscribersPage>(http, new { Meta = meta, Token = token, Podcast = podcast, Subscribers = list, View = view }, statusCode);
     }
 }
