@@ -45,61 +45,39 @@ internal static class DownloadSummaries
             .WithSummary("An episode's downloads and listens over a date range");
     }
 
-    private static async Task<Results<Ok<PodcastSummaryResponse>, ValidationProblem, ProblemHttpResult>> PodcastAsync(
+    private static Task<Results<Ok<PodcastSummaryResponse>, ValidationProblem, ProblemHttpResult>> PodcastAsync(
         Guid podcastId, string? from, string? to, ClaimsPrincipal user, ICatalogDirectory catalog, ReportStore reports,
-        ListenReport listens, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        var (start, end) = ReportRequest.ParseRange(from, to, errors);
-        if (await catalog.VisiblePodcastAsync(user, podcastId, cancellationToken) is null)
+        ListenReport listens, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken) =>
+        catalog.ForPodcastAsync(user, podcastId, from, to, async (_, start, end) =>
         {
-            return Problems.NotFound("The podcast");
-        }
+            var totals = await reports.TotalsAsync(ReportScope.Podcast, podcastId, start, end, cancellationToken);
+            var perDay = await reports.PerDayAndEpisodeAsync(ReportScope.Podcast, podcastId, start, end, cancellationToken);
+            var episodes = (await reports.PerEpisodeAsync(ReportScope.Podcast, podcastId, start, end, cancellationToken))
+                .OrderByDescending(e => e.Downloads).ThenBy(e => e.EpisodeId).Take(TopEpisodes).ToList();
+            var titles = await catalog.EpisodeTitlesAsync([.. episodes.Select(e => e.EpisodeId)], cancellationToken);
+            return TypedResults.Ok(new PodcastSummaryResponse(podcastId, start, end, ReportRequest.Window(options.Value), new PodcastDownloads(
+                totals.Downloads, totals.Listeners, EveryDay(start, end, perDay),
+                [.. episodes.Select(e => new TopEpisode(e.EpisodeId, titles.GetValueOrDefault(e.EpisodeId), e.Downloads, e.Listeners))],
+                await ByAsync(reports, "country", ReportScope.Podcast, podcastId, start, end, cancellationToken),
+                await ByAsync(reports, "app", ReportScope.Podcast, podcastId, start, end, cancellationToken),
+                await ByAsync(reports, "device", ReportScope.Podcast, podcastId, start, end, cancellationToken)),
+                await listens.ForPodcastAsync(podcastId, start, end, cancellationToken)));
+        }, cancellationToken);
 
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        var totals = await reports.TotalsAsync(ReportScope.Podcast, podcastId, start, end, cancellationToken);
-        var perDay = await reports.PerDayAndEpisodeAsync(ReportScope.Podcast, podcastId, start, end, cancellationToken);
-        var episodes = (await reports.PerEpisodeAsync(ReportScope.Podcast, podcastId, start, end, cancellationToken))
-            .OrderByDescending(e => e.Downloads).ThenBy(e => e.EpisodeId).Take(TopEpisodes).ToList();
-        var titles = await catalog.EpisodeTitlesAsync([.. episodes.Select(e => e.EpisodeId)], cancellationToken);
-        return TypedResults.Ok(new PodcastSummaryResponse(podcastId, start, end, ReportRequest.Window(options.Value), new PodcastDownloads(
-            totals.Downloads, totals.Listeners, EveryDay(start, end, perDay),
-            [.. episodes.Select(e => new TopEpisode(e.EpisodeId, titles.GetValueOrDefault(e.EpisodeId), e.Downloads, e.Listeners))],
-            await ByAsync(reports, "country", ReportScope.Podcast, podcastId, start, end, cancellationToken),
-            await ByAsync(reports, "app", ReportScope.Podcast, podcastId, start, end, cancellationToken),
-            await ByAsync(reports, "device", ReportScope.Podcast, podcastId, start, end, cancellationToken)),
-            await listens.ForPodcastAsync(podcastId, start, end, cancellationToken)));
-    }
-
-    private static async Task<Results<Ok<EpisodeSummaryResponse>, ValidationProblem, ProblemHttpResult>> EpisodeAsync(
+    private static Task<Results<Ok<EpisodeSummaryResponse>, ValidationProblem, ProblemHttpResult>> EpisodeAsync(
         Guid episodeId, string? from, string? to, ClaimsPrincipal user, ICatalogDirectory catalog, ReportStore reports,
-        ListenReport listens, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        var (start, end) = ReportRequest.ParseRange(from, to, errors);
-        if (await catalog.VisibleEpisodeAsync(user, episodeId, cancellationToken) is not { } episode)
+        ListenReport listens, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken) =>
+        catalog.ForEpisodeAsync(user, episodeId, from, to, async (episode, start, end) =>
         {
-            return Problems.NotFound("The episode");
-        }
-
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        var totals = await reports.TotalsAsync(ReportScope.Episode, episodeId, start, end, cancellationToken);
-        var perDay = await reports.PerDayAndEpisodeAsync(ReportScope.Episode, episodeId, start, end, cancellationToken);
-        return TypedResults.Ok(new EpisodeSummaryResponse(episodeId, episode.PodcastId, start, end, ReportRequest.Window(options.Value),
-            new EpisodeDownloads(totals.Downloads, totals.Listeners, EveryDay(start, end, perDay),
-                await ByAsync(reports, "country", ReportScope.Episode, episodeId, start, end, cancellationToken),
-                await ByAsync(reports, "app", ReportScope.Episode, episodeId, start, end, cancellationToken),
-                await ByAsync(reports, "device", ReportScope.Episode, episodeId, start, end, cancellationToken)),
-            await listens.ForEpisodeAsync(episodeId, start, end, cancellationToken)));
-    }
+            var totals = await reports.TotalsAsync(ReportScope.Episode, episodeId, start, end, cancellationToken);
+            var perDay = await reports.PerDayAndEpisodeAsync(ReportScope.Episode, episodeId, start, end, cancellationToken);
+            return TypedResults.Ok(new EpisodeSummaryResponse(episodeId, episode.PodcastId, start, end, ReportRequest.Window(options.Value),
+                new EpisodeDownloads(totals.Downloads, totals.Listeners, EveryDay(start, end, perDay),
+                    await ByAsync(reports, "country", ReportScope.Episode, episodeId, start, end, cancellationToken),
+                    await ByAsync(reports, "app", ReportScope.Episode, episodeId, start, end, cancellationToken),
+                    await ByAsync(reports, "device", ReportScope.Episode, episodeId, start, end, cancellationToken)),
+                await listens.ForEpisodeAsync(episodeId, start, end, cancellationToken)));
+        }, cancellationToken);
 
     private static List<DayDownloads> EveryDay(DateOnly from, DateOnly to, IReadOnlyList<DayEpisodeCount> rows)
     {

@@ -30,48 +30,26 @@ internal static class DownloadsCsv
             .WithSummary("An episode's downloads per day as CSV");
     }
 
-    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> PodcastAsync(
+    private static Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> PodcastAsync(
         Guid podcastId, string? from, string? to, ClaimsPrincipal user, ICatalogDirectory catalog, ReportStore reports,
-        CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        var (start, end) = ReportRequest.ParseRange(from, to, errors);
-        if (await catalog.VisiblePodcastAsync(user, podcastId, cancellationToken) is null)
+        CancellationToken cancellationToken) =>
+        catalog.ForPodcastAsync(user, podcastId, from, to, async (_, start, end) =>
         {
-            return Problems.NotFound("The podcast");
-        }
+            var rows = await reports.PerDayAndEpisodeAsync(ReportScope.Podcast, podcastId, start, end, cancellationToken);
+            var episodes = rows.Select(r => r.EpisodeId).Distinct().Order().ToList();
+            var titles = await catalog.EpisodeTitlesAsync(episodes, cancellationToken);
+            return Csv($"podcast-{podcastId}-{AnalyticsStore.DayText(start)}-{AnalyticsStore.DayText(end)}.csv", start, end, episodes, titles, rows);
+        }, cancellationToken);
 
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        var rows = await reports.PerDayAndEpisodeAsync(ReportScope.Podcast, podcastId, start, end, cancellationToken);
-        var episodes = rows.Select(r => r.EpisodeId).Distinct().Order().ToList();
-        var titles = await catalog.EpisodeTitlesAsync(episodes, cancellationToken);
-        return Csv($"podcast-{podcastId}-{AnalyticsStore.DayText(start)}-{AnalyticsStore.DayText(end)}.csv", start, end, episodes, titles, rows);
-    }
-
-    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> EpisodeAsync(
+    private static Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> EpisodeAsync(
         Guid episodeId, string? from, string? to, ClaimsPrincipal user, ICatalogDirectory catalog, ReportStore reports,
-        CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        var (start, end) = ReportRequest.ParseRange(from, to, errors);
-        if (await catalog.VisibleEpisodeAsync(user, episodeId, cancellationToken) is not { } episode)
+        CancellationToken cancellationToken) =>
+        catalog.ForEpisodeAsync(user, episodeId, from, to, async (episode, start, end) =>
         {
-            return Problems.NotFound("The episode");
-        }
-
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        var rows = await reports.PerDayAndEpisodeAsync(ReportScope.Episode, episodeId, start, end, cancellationToken);
-        return Csv($"episode-{episodeId}-{AnalyticsStore.DayText(start)}-{AnalyticsStore.DayText(end)}.csv", start, end, [episodeId],
-            new Dictionary<Guid, string> { [episodeId] = episode.Title }, rows);
-    }
+            var rows = await reports.PerDayAndEpisodeAsync(ReportScope.Episode, episodeId, start, end, cancellationToken);
+            return Csv($"episode-{episodeId}-{AnalyticsStore.DayText(start)}-{AnalyticsStore.DayText(end)}.csv", start, end, [episodeId],
+                new Dictionary<Guid, string> { [episodeId] = episode.Title }, rows);
+        }, cancellationToken);
 
     private static PushStreamHttpResult Csv(string fileName, DateOnly from, DateOnly to, IReadOnlyList<Guid> episodes,
         IReadOnlyDictionary<Guid, string> titles, IReadOnlyList<DayEpisodeCount> rows)

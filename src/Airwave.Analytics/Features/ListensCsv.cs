@@ -32,39 +32,19 @@ internal static class ListensCsv
             .WithSummary("An episode's listen figures per day as CSV");
     }
 
-    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> PodcastAsync(
+    private static Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> PodcastAsync(
         Guid podcastId, string? from, string? to, ClaimsPrincipal user, ICatalogDirectory catalog, ListenReport listens,
-        CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        var (start, end) = ReportRequest.ParseRange(from, to, errors);
-        if (await catalog.VisiblePodcastAsync(user, podcastId, cancellationToken) is null)
-        {
-            return Problems.NotFound("The podcast");
-        }
+        CancellationToken cancellationToken) =>
+        catalog.ForPodcastAsync(user, podcastId, from, to, async (_, start, end) =>
+            Csv($"podcast-{podcastId}-listens-{AnalyticsStore.DayText(start)}-{AnalyticsStore.DayText(end)}.csv",
+                await listens.ForPodcastAsync(podcastId, start, end, cancellationToken)), cancellationToken);
 
-        return errors.Any
-            ? errors.ToProblem()
-            : Csv($"podcast-{podcastId}-listens-{AnalyticsStore.DayText(start)}-{AnalyticsStore.DayText(end)}.csv",
-                await listens.ForPodcastAsync(podcastId, start, end, cancellationToken));
-    }
-
-    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> EpisodeAsync(
+    private static Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> EpisodeAsync(
         Guid episodeId, string? from, string? to, ClaimsPrincipal user, ICatalogDirectory catalog, ListenReport listens,
-        CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        var (start, end) = ReportRequest.ParseRange(from, to, errors);
-        if (await catalog.VisibleEpisodeAsync(user, episodeId, cancellationToken) is null)
-        {
-            return Problems.NotFound("The episode");
-        }
-
-        return errors.Any
-            ? errors.ToProblem()
-            : Csv($"episode-{episodeId}-listens-{AnalyticsStore.DayText(start)}-{AnalyticsStore.DayText(end)}.csv",
-                await listens.ForEpisodeAsync(episodeId, start, end, cancellationToken));
-    }
+        CancellationToken cancellationToken) =>
+        catalog.ForEpisodeAsync(user, episodeId, from, to, async (_, start, end) =>
+            Csv($"episode-{episodeId}-listens-{AnalyticsStore.DayText(start)}-{AnalyticsStore.DayText(end)}.csv",
+                await listens.ForEpisodeAsync(episodeId, start, end, cancellationToken)), cancellationToken);
 
     private static PushStreamHttpResult Csv(string fileName, ListenReportResult report) =>
         TypedResults.Stream(async body =>

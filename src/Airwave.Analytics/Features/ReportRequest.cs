@@ -23,6 +23,23 @@ internal static class ReportRequest
         CancellationToken cancellationToken) =>
         await catalog.FindEpisodeAsync(episodeId, cancellationToken) is { } episode && user.MaySee(episode.OwnerId) ? episode : null;
 
+    /// <summary>
+    /// A podcast report's answer: 404 when the user may not see the podcast (before any reason about the range, so the
+    /// range reveals nothing), the range's problems, else <paramref name="report"/> over the parsed range.
+    /// </summary>
+    public static Task<Results<TReport, ValidationProblem, ProblemHttpResult>> ForPodcastAsync<TReport>(this ICatalogDirectory catalog,
+        ClaimsPrincipal user, Guid podcastId, string? from, string? to, Func<CatalogPodcast, DateOnly, DateOnly, Task<TReport>> report,
+        CancellationToken cancellationToken)
+        where TReport : IResult =>
+        AnswerAsync("The podcast", from, to, () => catalog.VisiblePodcastAsync(user, podcastId, cancellationToken), report);
+
+    /// <summary>The same as <see cref="ForPodcastAsync{TReport}"/> for an episode's report.</summary>
+    public static Task<Results<TReport, ValidationProblem, ProblemHttpResult>> ForEpisodeAsync<TReport>(this ICatalogDirectory catalog,
+        ClaimsPrincipal user, Guid episodeId, string? from, string? to, Func<CatalogEpisode, DateOnly, DateOnly, Task<TReport>> report,
+        CancellationToken cancellationToken)
+        where TReport : IResult =>
+        AnswerAsync("The episode", from, to, () => catalog.VisibleEpisodeAsync(user, episodeId, cancellationToken), report);
+
     /// <summary>Parses <c>from</c> and <c>to</c> (both required, YYYY-MM-DD, UTC days, inclusive); problems go to <paramref name="errors"/>.</summary>
     public static (DateOnly From, DateOnly To) ParseRange(string? from, string? to, FieldErrors errors)
     {
@@ -41,6 +58,26 @@ internal static class ReportRequest
         }
 
         return (start ?? default, end ?? default);
+    }
+
+    private static async Task<Results<TReport, ValidationProblem, ProblemHttpResult>> AnswerAsync<TSubject, TReport>(string subject, string? from,
+        string? to, Func<Task<TSubject?>> visible, Func<TSubject, DateOnly, DateOnly, Task<TReport>> report)
+        where TSubject : class
+        where TReport : IResult
+    {
+        var errors = new FieldErrors();
+        var (start, end) = ParseRange(from, to, errors);
+        if (await visible() is not { } found)
+        {
+            return Problems.NotFound(subject);
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        return await report(found, start, end);
     }
 
     private static DateOnly? Day(string field, string? text, FieldErrors errors)

@@ -1,5 +1,6 @@
 using Airwave.Web.Pages;
 using Airwave.Web.Seo;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Airwave.Web.Features;
@@ -37,6 +38,20 @@ internal static class Site
     /// <summary>The absolute URL of a site path, from <c>Server:PublicBaseUrl</c> or the request.</summary>
     public static string Absolute(this HttpContext http, string path) =>
         http.RequestServices.GetRequiredService<PublicUrls>().Absolute(http.Request, path);
+
+    /// <summary>
+    /// What a signed-in page with a form (studio, account, admin) sets up before rendering: its meta, never indexed; a
+    /// fresh antiforgery token for the form; and <c>Cache-Control: no-store</c>, set after the token (which writes its
+    /// own Cache-Control), so no browser or shared cache keeps a page carrying a token or someone's data.
+    /// </summary>
+    public static (PageMeta Meta, AntiforgeryTokenSet Token) FormPage(HttpContext http, IAntiforgery antiforgery, string title, string description,
+        string path)
+    {
+        var meta = new PageMeta(title, description, http.Absolute(path)) { NoIndex = true };
+        var token = antiforgery.GetAndStoreTokens(http);
+        http.Response.Headers.CacheControl = "no-store";
+        return (meta, token);
+    }
 
     /// <summary>The 404 page: the same answer for what never existed and for what is not public.</summary>
     public static RazorComponentResult NotFound(HttpContext http) =>

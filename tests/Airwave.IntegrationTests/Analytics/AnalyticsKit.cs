@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Airwave.Analytics.Downloads;
+using Airwave.Analytics.Listens.Contracts;
+using Airwave.Core.Events;
 using Airwave.Delivery.Data;
 using Airwave.Delivery.Log;
 using Airwave.IntegrationTests.Delivery;
@@ -104,4 +106,47 @@ internal static class AnalyticsKit
     }
 
     public static long Downloads(this JsonNode summary) => summary["downloads"]!["total"]!.GetValue<long>();
+
+    /// <summary>How long the episodes of <see cref="ListenShowAsync"/> are, in seconds (10 minutes).</summary>
+    public const double EpisodeSeconds = 600;
+
+    /// <summary>A time as the player sends it in playback events (UTC, milliseconds, Z).</summary>
+    public static string EventTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A published show with one 10-minute episode, published unless told otherwise; states set in the database (no
+    /// media processing needed: playback events only need an episode with a duration).
+    /// </summary>
+    public static async Task<(TestUser Owner, Guid PodcastId, Guid EpisodeId, string Guid)> ListenShowAsync(this ServerFixture server,
+        bool premium = false, bool published = true)
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync("Listen Show"))["id"]!.GetValue<string>();
+        var episode = await owner.CreateEpisodeAsync(podcastId);
+        var past = DateTimeOffset.UtcNow.AddDays(-30);
+        await server.ExecuteSqlAsync("UPDATE podcasts SET published_at = @past WHERE id = @id", new { past, id = Guid.Parse(podcastId) });
+        await server.ExecuteSqlAsync("UPDATE episodes SET published_at = @at, duration_ms = @ms, premium = @premium WHERE id = @id",
+            new { at = published ? past : (DateTimeOffset?)null, ms = (long)(EpisodeSeconds * 1000), premium, id = Guid.Parse(episode["id"]!.GetValue<string>()) });
+        return (owner, Guid.Parse(podcastId), Guid.Parse(episode["id"]!.GetValue<string>()), episode["guid"]!.GetValue<string>());
+    }
+
+    /// <summary>Waits until every playback outbox event is handled (the relay runs in the server); fails if one died.</summary>
+    public static async Task SettlePlaybackAsync(this ServerFixture server)
+    {
+        var type = EventRegistry.NameOf(typeof(PlaybackEventsRecorded));
+        var relay = server.Services.GetRequiredService<OutboxRelay>();
+        for (var i = 0; i < 300; i++)
+        {
+            (await server.CountSqlAsync("SELECT COUNT(*) FROM outbox_events WHERE type = @type AND dead_at IS NOT NULL", new { type })).ShouldBe(0);
+            if (await server.CountSqlAsync("SELECT COUNT(*) FROM outbox_events WHERE type = @type AND dispatched_at IS NULL", new { type }) == 0)
+            {
+                return;
+            }
+
+            await relay.DeliverDueAsync(CancellationToken.None);
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("Playback events were not handled.");
+    }
 }

@@ -18,16 +18,15 @@ namespace Airwave.IntegrationTests.Analytics;
 /// </summary>
 public abstract class ListenAggregationTests(ServerFixture server)
 {
-    private const double Duration = 600;
     private static readonly string Type = EventRegistry.NameOf(typeof(PlaybackEventsRecorded));
 
     [Fact]
     public async Task Batches_DuplicatesInsideAndAcross_SameRowsAsRebuild_EachMessageOnce()
     {
-        var (_, episodeId) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         var start = DateTimeOffset.UtcNow.AddHours(-2);
         await SendSessionsAsync(episodeId, start);
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
         var messages = await MessagesAsync(episodeId);
         messages.Count.ShouldBe(6);
         var expected = await RowsAsync(episodeId);
@@ -60,9 +59,9 @@ public abstract class ListenAggregationTests(ServerFixture server)
     [Fact]
     public async Task OneMessageABatch_OrAllInOne_InAnyOrder_SameRows()
     {
-        var (_, episodeId) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         await SendSessionsAsync(episodeId, DateTimeOffset.UtcNow.AddHours(-3));
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
         var messages = await MessagesAsync(episodeId);
         var expected = await RowsAsync(episodeId);
         var dispatcher = server.Services.GetRequiredService<EventDispatcher>();
@@ -84,16 +83,16 @@ public abstract class ListenAggregationTests(ServerFixture server)
     [Fact]
     public async Task RelayRedeliversAfterCommit_NothingCountedTwice()
     {
-        var (_, episodeId) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         await SendSessionsAsync(episodeId, DateTimeOffset.UtcNow.AddHours(-1));
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
         var messages = await MessagesAsync(episodeId);
         var expected = await RowsAsync(episodeId);
 
         // The crash between the consumer's commit and the relay recording the delivery: the rows go out again.
         await server.ExecuteSqlAsync($"UPDATE outbox_events SET dispatched_at = NULL WHERE type = @Type AND payload LIKE @like",
             new { Type, like = $"%{episodeId}%" });
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
 
         (await RowsAsync(episodeId)).ShouldBe(expected);
         (await ProcessedAsync(messages)).ShouldBe(messages.Count);
@@ -102,9 +101,9 @@ public abstract class ListenAggregationTests(ServerFixture server)
     [Fact]
     public async Task BatchWithAFailingMessage_NothingOfItCommitted()
     {
-        var (_, episodeId) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         await SendSessionsAsync(episodeId, DateTimeOffset.UtcNow.AddHours(-1));
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
         var messages = await MessagesAsync(episodeId);
         var expected = await RowsAsync(episodeId);
         await ForgetAsync(episodeId, messages);
@@ -148,43 +147,11 @@ public abstract class ListenAggregationTests(ServerFixture server)
         ["position_end"] = to,
         ["created_at"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
     };
-
     private static async Task BatchAsync(HttpClient client, params object[] events)
     {
         var response = await client.PostJsonAsync("/api/v1/playback-events/batch", new { events });
         response.Status.ShouldBe(HttpStatusCode.OK, response.Body?.ToJsonString());
         response.Body!["results"]!.AsArray().Select(r => r!["status"]!.GetValue<string>()).ShouldAllBe(s => s != "rejected", response.Body.ToJsonString());
-    }
-
-    private async Task<(Guid PodcastId, Guid EpisodeId)> ShowAsync()
-    {
-        var owner = await server.SignUpAsync();
-        var podcastId = Guid.Parse((await owner.CreatePodcastAsync("Aggregation Show"))["id"]!.GetValue<string>());
-        var episodeId = Guid.Parse((await owner.CreateEpisodeAsync(podcastId.ToString()))["id"]!.GetValue<string>());
-        var past = DateTimeOffset.UtcNow.AddDays(-30);
-        await server.ExecuteSqlAsync("UPDATE podcasts SET published_at = @past WHERE id = @podcastId", new { past, podcastId });
-        await server.ExecuteSqlAsync("UPDATE episodes SET published_at = @past, duration_ms = @ms WHERE id = @episodeId",
-            new { past, ms = (long)(Duration * 1000), episodeId });
-        return (podcastId, episodeId);
-    }
-
-    /// <summary>Waits until every playback outbox event is handled, relaying in the test too; fails if one died.</summary>
-    private async Task SettleAsync()
-    {
-        var relay = server.Services.GetRequiredService<OutboxRelay>();
-        for (var i = 0; i < 300; i++)
-        {
-            (await server.CountSqlAsync("SELECT COUNT(*) FROM outbox_events WHERE type = @Type AND dead_at IS NOT NULL", new { Type })).ShouldBe(0);
-            if (await server.CountSqlAsync("SELECT COUNT(*) FROM outbox_events WHERE type = @Type AND dispatched_at IS NULL", new { Type }) == 0)
-            {
-                return;
-            }
-
-            await relay.DeliverDueAsync(CancellationToken.None);
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("Playback events were not handled.");
     }
 
     private async Task<List<OutboxMessage>> MessagesAsync(Guid episodeId)

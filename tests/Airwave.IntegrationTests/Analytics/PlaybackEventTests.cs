@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Airwave.Analytics.Listens;
 using Airwave.Analytics.Listens.Contracts;
@@ -18,25 +17,11 @@ namespace Airwave.IntegrationTests.Analytics;
 /// </summary>
 public abstract class PlaybackEventTests(ServerFixture server)
 {
-    private const double Duration = 600;
+    private const double Duration = AnalyticsKit.EpisodeSeconds;
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset time) => AnalyticsKit.EventTime(time);
 
     private static DateOnly DayOf(DateTimeOffset time) => DateOnly.FromDateTime(time.UtcDateTime);
-
-    /// <summary>A published show with one published, 10-minute episode; states set in the database (no media processing needed).</summary>
-    private async Task<(TestUser Owner, Guid PodcastId, Guid EpisodeId, string Guid)> ShowAsync(bool premium = false, bool published = true)
-    {
-        var owner = await server.SignUpAsync();
-        var podcastId = (await owner.CreatePodcastAsync("Listen Show"))["id"]!.GetValue<string>();
-        var episode = await owner.CreateEpisodeAsync(podcastId);
-        var past = DateTimeOffset.UtcNow.AddDays(-30);
-        await server.ExecuteSqlAsync("UPDATE podcasts SET published_at = @past WHERE id = @id", new { past, id = Guid.Parse(podcastId) });
-        await server.ExecuteSqlAsync("UPDATE episodes SET published_at = @at, duration_ms = @ms, premium = @premium WHERE id = @id",
-            new { at = published ? past : (DateTimeOffset?)null, ms = (long)(Duration * 1000), premium, id = Guid.Parse(episode["id"]!.GetValue<string>()) });
-        return (owner, Guid.Parse(podcastId), Guid.Parse(episode["id"]!.GetValue<string>()), episode["guid"]!.GetValue<string>());
-    }
-
     private async Task<Guid> EpisodeOfAsync(TestUser owner, Guid podcastId)
     {
         var episode = await owner.CreateEpisodeAsync(podcastId.ToString());
@@ -67,27 +52,6 @@ public abstract class PlaybackEventTests(ServerFixture server)
         return [.. response.Body!["results"]!.AsArray().Select(r => (
             r!["event_id"]?.GetValue<string>(), r["status"]!.GetValue<string>(), r["reason"]?.GetValue<string>()))];
     }
-
-    /// <summary>Waits until every playback outbox event is handled (the relay runs in the server); fails if one died.</summary>
-    private async Task SettleAsync()
-    {
-        var type = EventRegistry.NameOf(typeof(PlaybackEventsRecorded));
-        var relay = server.Services.GetRequiredService<OutboxRelay>();
-        for (var i = 0; i < 300; i++)
-        {
-            (await server.CountSqlAsync("SELECT COUNT(*) FROM outbox_events WHERE type = @type AND dead_at IS NOT NULL", new { type })).ShouldBe(0);
-            if (await server.CountSqlAsync("SELECT COUNT(*) FROM outbox_events WHERE type = @type AND dispatched_at IS NULL", new { type }) == 0)
-            {
-                return;
-            }
-
-            await relay.DeliverDueAsync(CancellationToken.None);
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("Playback events were not handled.");
-    }
-
     private Task<ListenReportResult> EpisodeFiguresAsync(Guid episodeId, DateOnly from, DateOnly to) =>
         server.Services.GetRequiredService<ListenReport>().ForEpisodeAsync(episodeId, from, to, CancellationToken.None);
 
@@ -97,7 +61,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task Single_SameEventTwice_AcceptedThenDuplicate_OneRowOneOutboxEvent()
     {
-        var (_, _, episodeId, _) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         using var client = server.Client();
         var body = Progress(episodeId, "dev-single", "s1", 0, 15, DateTimeOffset.UtcNow.AddSeconds(-5), eventId: "evt-1");
 
@@ -117,7 +81,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task Batch_OfflineSyncDaysLater_CountedOnTheDaysListened_SecondSyncAllDuplicates()
     {
-        var (_, _, episodeId, _) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         using var client = server.Client();
         var now = DateTimeOffset.UtcNow;
         var threeDaysAgo = now.AddDays(-3);
@@ -134,9 +98,9 @@ public abstract class PlaybackEventTests(ServerFixture server)
         ];
 
         var first = await BatchAsync(client, now, events);
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
         var second = await BatchAsync(client, now.AddMinutes(1), events);
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
 
         first.Select(r => r.Status).ShouldAllBe(s => s == "accepted");
         first.Select(r => r.EventId).ShouldBe(["m0", "m1", "m2", "m3", "m4", "t1", "t2"]);
@@ -163,7 +127,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task Batch_DeviceClockBehind_CorrectedFromSentAt()
     {
-        var (_, _, episodeId, _) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         using var client = server.Client();
         var now = DateTimeOffset.UtcNow;
         // The device's clock is 20 days behind: by its clock the events are 21 days old, really one day.
@@ -171,7 +135,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
         var results = await BatchAsync(client, now - skew,
             Progress(episodeId, "dev-skew", "s", 0, 40, now.AddDays(-1) - skew, "k1"),
             Progress(episodeId, "dev-skew", "s", 40, 50, now.AddMinutes(10) - skew, "k2"));
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
 
         results[0].Status.ShouldBe("accepted");
         // Created after the batch was sent, by the device's own clock: in the future.
@@ -188,7 +152,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task OutOfOrderAndReplayed_ListenedIsTheUnionNotTheSum_SeeksDoNotCount()
     {
-        var (_, _, episodeId, _) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         using var client = server.Client();
         var start = DateTimeOffset.UtcNow.AddHours(-1);
         // Played 0-60, sought back to 30, played 30-90, jumped to 500 (not listening), played 500-520.
@@ -196,12 +160,12 @@ public abstract class PlaybackEventTests(ServerFixture server)
             Progress(episodeId, "dev-order", "s", 500, 520, start.AddSeconds(120), sequence: 6),
             Progress(episodeId, "dev-order", "s", 90, 500, start.AddSeconds(100), type: "seek", sequence: 5),
             Progress(episodeId, "dev-order", "s", 45, 90, start.AddSeconds(99), sequence: 4));
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
         var early = await BatchAsync(client, DateTimeOffset.UtcNow,
             Progress(episodeId, "dev-order", "s", 30, 45, start.AddSeconds(75), sequence: 3),
             Progress(episodeId, "dev-order", "s", 60, 30, start.AddSeconds(60), type: "seek", sequence: 2),
             Progress(episodeId, "dev-order", "s", 0, 60, start.AddSeconds(59), sequence: 1));
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
 
         late.Concat(early).Select(r => r.Status).ShouldAllBe(s => s == "accepted");
         var figures = await EpisodeFiguresAsync(episodeId, DayOf(start), DayOf(DateTimeOffset.UtcNow));
@@ -237,7 +201,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task Figures_PlaysListenersCompletionEngaged_PerEpisodeAndPodcast()
     {
-        var (owner, podcastId, episodeId, _) = await ShowAsync();
+        var (owner, podcastId, episodeId, _) = await server.ListenShowAsync();
         var otherEpisode = await EpisodeOfAsync(owner, podcastId);
         var listener = await server.SignUpAsync("listener");
         using var anonymous = server.Client();
@@ -257,7 +221,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
         sent = [.. sent, .. await BatchAsync(listener.Http, DateTimeOffset.UtcNow,
             Progress(episodeId, "phone", "p", 0, 300, at),
             Progress(episodeId, "laptop", "l", 300, 600, at.AddMinutes(2)))];
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
 
         sent.ShouldAllBe(r => r.Status == "accepted");
 
@@ -293,7 +257,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task ShortEpisode_MostOfItIsAPlay_AndTheMinimumIsAppliedWhenFiguresAreRead()
     {
-        var (owner, podcastId, episodeId, _) = await ShowAsync();
+        var (owner, podcastId, episodeId, _) = await server.ListenShowAsync();
         var jingle = await EpisodeOfAsync(owner, podcastId);
         await server.ExecuteSqlAsync("UPDATE episodes SET duration_ms = 20000 WHERE id = @jingle", new { jingle });
         using var client = server.Client();
@@ -304,7 +268,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
             Progress(jingle, "dev-short-1", "s", 0, 18, at),
             Progress(jingle, "dev-short-2", "s", 0, 17, at),
             Progress(episodeId, "dev-short-1", "s", 0, 45, at));
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
 
         sent.ShouldAllBe(r => r.Status == "accepted");
         var day = DayOf(at);
@@ -320,9 +284,9 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task Rejected_EachWithItsReason_NothingOfThemStored()
     {
-        var (_, _, episodeId, _) = await ShowAsync();
-        var draft = (await ShowAsync(published: false)).EpisodeId;
-        var premium = (await ShowAsync(premium: true)).EpisodeId;
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
+        var draft = (await server.ListenShowAsync(published: false)).EpisodeId;
+        var premium = (await server.ListenShowAsync(premium: true)).EpisodeId;
         using var client = server.Client();
         var now = DateTimeOffset.UtcNow;
         var response = await client.PostJsonAsync("/api/v1/playback-events/batch", new
@@ -376,7 +340,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task Premium_OnlySubscribersAndTheOwner_OthersGetUnknownEpisode()
     {
-        var (owner, podcastId, premium, _) = await ShowAsync(premium: true);
+        var (owner, podcastId, premium, _) = await server.ListenShowAsync(premium: true);
         var subscriber = await server.SignUpAsync("listener");
         var stranger = await server.SignUpAsync("listener");
         (await owner.Http.PostJsonAsync($"/api/v1/podcasts/{podcastId}/subscribers", new { email = subscriber.Email.ToUpperInvariant() }))
@@ -399,7 +363,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task CookieSession_TheAccountIsTheListener_BeaconBodyAccepted()
     {
-        var (_, _, episodeId, _) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         var person = await server.SignUpAsync("listener");
         using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server.BaseAddress };
         (await browser.PostJsonAsync("/api/v1/auth/login?use_cookies=true", new { email = person.Email, password = person.Password }))
@@ -418,7 +382,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task InvalidBearerToken_401_NothingStored()
     {
-        var (_, _, episodeId, _) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         using var client = server.WithToken("aw_not_a_real_token");
         var now = DateTimeOffset.UtcNow;
 
@@ -433,7 +397,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task EpisodeGuid_NamesTheSameEpisodeAsItsId_SameEventIsADuplicate()
     {
-        var (_, _, episodeId, guid) = await ShowAsync();
+        var (_, _, episodeId, guid) = await server.ListenShowAsync();
         using var client = server.Client();
         var now = DateTimeOffset.UtcNow;
 
@@ -459,7 +423,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task MalformedBodies_400NamingTheField_NothingStored()
     {
-        var (_, _, episodeId, _) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         using var client = server.Client();
         var now = DateTimeOffset.UtcNow;
         var tooMany = Enumerable.Range(0, 501).Select(i => Progress(episodeId, "dev-many", "s", i, i + 1, now, $"e{i}")).ToArray();
@@ -501,7 +465,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task ConcurrentIdenticalBatches_InAnyOrder_EachEventAcceptedOnce()
     {
-        var (_, _, episodeId, _) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         var now = DateTimeOffset.UtcNow;
         var events = Enumerable.Range(0, 20)
             .Select(i => Progress(episodeId, "dev-race", "s", i * 15, (i + 1) * 15, now.AddMinutes(-30).AddSeconds(i * 15), sequence: i))
@@ -512,7 +476,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i => i % 2 == 0
             ? await BatchAsync(client, now, events)
             : [.. (await BatchAsync(client, now, [.. events.Reverse()])).Reverse()]));
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
 
         for (var i = 0; i < events.Length; i++)
         {
@@ -529,7 +493,7 @@ public abstract class PlaybackEventTests(ServerFixture server)
     [Fact]
     public async Task Restart_FiguresKept_AndResyncAfterwardsStillDuplicates()
     {
-        var (_, _, episodeId, _) = await ShowAsync();
+        var (_, _, episodeId, _) = await server.ListenShowAsync();
         var now = DateTimeOffset.UtcNow;
         var events = new[] { Progress(episodeId, "dev-restart", "s", 0, 90, now.AddMinutes(-5), "r1") };
         using (var client = server.Client())
@@ -537,12 +501,12 @@ public abstract class PlaybackEventTests(ServerFixture server)
             (await BatchAsync(client, now, events)).Single().Status.ShouldBe("accepted");
         }
 
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
         await server.RestartAsync();
         using var again = server.Client();
 
         (await BatchAsync(again, now.AddMinutes(1), events)).Single().Status.ShouldBe("duplicate");
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
         var figures = await EpisodeFiguresAsync(episodeId, DayOf(now.AddMinutes(-5)), DayOf(now));
         figures.Totals.Plays.ShouldBe(1);
         figures.Totals.ListenedSeconds.ShouldBe(90);

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Net;
 using Airwave.Accounts.Contracts;
-using Airwave.Analytics.Listens.Contracts;
-using Airwave.Core.Events;
 using Airwave.IntegrationTests.Analytics;
 using Airwave.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,7 +48,7 @@ public abstract class AnalyticsDashboardTests(AnalyticsServer server)
 
         var sent = await player.PostJsonAsync("/api/v1/playback-events/batch", new { sent_at = Time(DateTimeOffset.UtcNow), events });
         sent.Status.ShouldBe(HttpStatusCode.OK, sent.Body?.ToJsonString());
-        await SettleAsync();
+        await server.SettlePlaybackAsync();
         return episode;
     }
 
@@ -187,27 +184,7 @@ public abstract class AnalyticsDashboardTests(AnalyticsServer server)
     private static string[] Row(WebPage page, string table) =>
         [.. page.Document.QuerySelectorAll($"{table} tbody tr").Single().Children.Select(c => c.TextContent)];
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>Until every playback outbox event is handled (the relay runs in the server); fails if one died.</summary>
-    private async Task SettleAsync()
-    {
-        var type = EventRegistry.NameOf(typeof(PlaybackEventsRecorded));
-        var relay = server.Services.GetRequiredService<OutboxRelay>();
-        for (var i = 0; i < 300; i++)
-        {
-            (await server.CountSqlAsync("SELECT COUNT(*) FROM outbox_events WHERE type = @type AND dead_at IS NOT NULL", new { type })).ShouldBe(0);
-            if (await server.CountSqlAsync("SELECT COUNT(*) FROM outbox_events WHERE type = @type AND dispatched_at IS NULL", new { type }) == 0)
-            {
-                return;
-            }
-
-            await relay.DeliverDueAsync(CancellationToken.None);
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("Playback events were not handled.");
-    }
+    private static string Time(DateTimeOffset time) => AnalyticsKit.EventTime(time);
 }
 
 public sealed class SqliteAnalyticsDashboardTests(SqliteAnalyticsServer server) : AnalyticsDashboardTests(server), IClassFixture<SqliteAnalyticsServer>;

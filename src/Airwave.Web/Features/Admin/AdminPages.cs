@@ -111,10 +111,7 @@ internal static class AdminPages
         IReadOnlyDictionary<string, string> errors, Guid? errorUser, string? formError, int statusCode, CancellationToken cancellationToken)
     {
         var list = await users.SearchAsync(q, MaxUsers, cancellationToken);
-        var meta = new PageMeta("Users", "The accounts on this server.", http.Absolute(UsersPath)) { NoIndex = true };
-        var token = antiforgery.GetAndStoreTokens(http);
-        // After the antiforgery tokens, which set their own cache headers.
-        http.Response.Headers.CacheControl = "no-store";
+        var (meta, token) = Site.FormPage(http, antiforgery, "Users", "The accounts on this server.", UsersPath);
         return Site.Render<AdminUsersPage>(http, new
         {
             Meta = meta,
@@ -203,12 +200,8 @@ internal static class AdminPages
     private static async Task<IResult> TakedownsPageAsync(HttpContext http, IAntiforgery antiforgery, ITakedownRecords records, TakedownForm input,
         string? conflict, string? formError, int statusCode, CancellationToken cancellationToken)
     {
-        var meta = new PageMeta("Takedowns", "Take episodes and podcasts down, restore them, and the record.", http.Absolute(TakedownsPath))
-        {
-            NoIndex = true,
-        };
-        var token = antiforgery.GetAndStoreTokens(http);
-        http.Response.Headers.CacheControl = "no-store";
+        var (meta, token) = Site.FormPage(http, antiforgery, "Takedowns", "Take episodes and podcasts down, restore them, and the record.",
+            TakedownsPath);
         return Site.Render<AdminTakedownsPage>(http, new
         {
             Meta = meta,

@@ -3,7 +3,6 @@ using Airwave.Accounts;
 using Airwave.Accounts.Contracts;
 using Airwave.Core.Identity;
 using Airwave.Web.Pages.Studio;
-using Airwave.Web.Seo;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Airwave.Web.Features.Studio;
@@ -115,9 +114,7 @@ internal static class AccountPages
             return Site.NotFound(http);
         }
 
-        var meta = new PageMeta("Revoke API token", "Confirm revoking a personal API token.", http.Absolute(http.Request.Path)) { NoIndex = true };
-        var formToken = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, formToken) = Site.FormPage(http, antiforgery, "Revoke API token", "Confirm revoking a personal API token.", http.Request.Path);
         return Site.Render<RevokeTokenPage>(http, new { Meta = meta, Token = formToken, ApiToken = token });
     }
 
@@ -142,10 +139,7 @@ internal static class AccountPages
             return StudioEndpoints.Redirect(http, StudioEndpoints.SignInPath);
         }
 
-        return http.Request.HasFormContentType && await antiforgery.IsRequestValidAsync(http)
-            ? null
-            : StudioEndpoints.Message(http, "Nothing was changed",
-                "The form had expired or did not come from this site. Go back, reload the page and try again.", StatusCodes.Status400BadRequest);
+        return await StudioAccess.DenyFormAsync(http, antiforgery);
     }
 
     /// <summary>The account page, or null when nobody (still active) is signed in.</summary>
@@ -158,11 +152,8 @@ internal static class AccountPages
         }
 
         var tokens = await accounts.ListTokensAsync(http.User, cancellationToken);
-        var meta = new PageMeta("Your account", "Your Airwave account and personal API tokens.", http.Absolute(AccountPath)) { NoIndex = true };
-        var formToken = antiforgery.GetAndStoreTokens(http);
-        // The page may carry a new token's secret: no browser or shared cache may keep it (set after the antiforgery
-        // token, which writes its own Cache-Control).
-        StudioEndpoints.NoStore(http);
+        // The page may carry a new token's secret: no browser or shared cache may keep it (FormPage's no-store).
+        var (meta, formToken) = Site.FormPage(http, antiforgery, "Your account", "Your Airwave account and personal API tokens.", AccountPath);
         return Site.Render<AccountPage>(http, new
         {
             Meta = meta,
@@ -179,12 +170,8 @@ internal static class AccountPages
 
     private static RazorComponentResult RegisterPage(HttpContext http, IAntiforgery antiforgery, RegisterForm form, AccountFormErrors outcome)
     {
-        var meta = new PageMeta("Create an account", "Create an Airwave account to publish podcasts or to follow them.", http.Absolute(RegisterPath))
-        {
-            NoIndex = true,
-        };
-        var formToken = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, formToken) = Site.FormPage(http, antiforgery, "Create an account", "Create an Airwave account to publish podcasts or to follow them.",
+            RegisterPath);
         return Site.Render<RegisterPage>(http, new
         {
             Meta = meta,

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Airwave.Analytics.Contracts;
-using Airwave.Core.Identity;
-using Airwave.Web.Pages;
 using Airwave.Web.Pages.Studio;
 using Airwave.Web.Seo;
 
@@ -42,23 +40,9 @@ internal static class AnalyticsDashboard
         Func<DateOnly, DateOnly, Task<AudienceReport?>> read)
     {
         http.Response.Headers.CacheControl = "no-store";
-        var user = http.User;
-        if (user.UserId() is null)
+        if (StudioAccess.Deny(http) is { } denied)
         {
-            http.Response.Headers.Location = StudioEndpoints.SignInPath;
-            return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
-        }
-
-        if (!user.HasRole(Roles.Creator) && !user.IsAdmin())
-        {
-            const string forbidden = "The studio is for creators";
-            const string message = "You are signed in with a listener account. The studio is where creators publish their shows.";
-            return Site.Render<NotFoundPage>(http, new
-            {
-                Meta = new PageMeta(forbidden, message, http.Absolute(http.Request.Path)) { NoIndex = true },
-                Heading = forbidden,
-                Message = message,
-            }, StatusCodes.Status403Forbidden);
+            return denied;
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

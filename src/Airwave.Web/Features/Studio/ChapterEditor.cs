@@ -1,7 +1,6 @@
 using System.Globalization;
 using Airwave.Catalog.Contracts;
 using Airwave.Web.Pages.Studio;
-using Airwave.Web.Seo;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Airwave.Web.Features.Studio;
@@ -33,15 +32,10 @@ internal static class ChapterEditor
     private static async Task<IResult> PageAsync(Guid episodeId, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         CancellationToken cancellationToken)
     {
-        if (StudioAccess.Deny(http) is { } denied)
+        var own = await StudioAccess.OwnEpisodeAsync(http, editor, episodeId, cancellationToken);
+        if (own.Item is not { } episode)
         {
-            return denied;
-        }
-
-        if (await editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken) is not { } episode)
-        {
-            StudioEndpoints.NoStore(http);
-            return Site.NotFound(http);
+            return own.Refusal;
         }
 
         var rows = episode.Chapters
@@ -54,15 +48,10 @@ internal static class ChapterEditor
     private static async Task<IResult> SaveAsync(Guid episodeId, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         CancellationToken cancellationToken)
     {
-        if (await StudioAccess.DenyPostAsync(http, antiforgery) is { } denied)
+        var own = await StudioAccess.OwnEpisodeForPostAsync(http, antiforgery, editor, episodeId, cancellationToken);
+        if (own.Item is not { } episode)
         {
-            return denied;
-        }
-
-        if (await editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken) is not { } episode)
-        {
-            StudioEndpoints.NoStore(http);
-            return Site.NotFound(http);
+            return own.Refusal;
         }
 
         var form = await http.Request.ReadFormAsync(cancellationToken);
@@ -89,8 +78,7 @@ internal static class ChapterEditor
         var change = await editor.SetEpisodeChaptersAsync(http.User, http.Request, episodeId, chapters, version, cancellationToken);
         if (change.NotFound)
         {
-            StudioEndpoints.NoStore(http);
-            return Site.NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         if (change.Succeeded)
@@ -173,10 +161,8 @@ internal static class ChapterEditor
     private static RazorComponentResult Page(HttpContext http, IAntiforgery antiforgery, StudioEpisodeDetails episode, IReadOnlyList<ChapterRow> rows,
         string? version, IReadOnlyDictionary<string, string> errors, string? formError, int statusCode)
     {
-        var meta = new PageMeta($"Chapters of {episode.Title}", "Edit an episode's chapters in the Airwave studio.",
-            http.Absolute(ChaptersPath(episode.Id))) { NoIndex = true };
-        var token = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, $"Chapters of {episode.Title}", "Edit an episode's chapters in the Airwave studio.",
+            ChaptersPath(episode.Id));
         return Site.Render<ChaptersEditor>(http, new
         {
             Meta = meta,

@@ -1,6 +1,5 @@
 using Airwave.Catalog.Contracts;
 using Airwave.Web.Pages.Studio;
-using Airwave.Web.Seo;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Airwave.Web.Features.Studio;
@@ -30,15 +29,10 @@ internal static class EpisodeEditor
     private static async Task<IResult> PageAsync(Guid episodeId, string? saved, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         CancellationToken cancellationToken)
     {
-        if (StudioAccess.Deny(http) is { } denied)
+        var own = await StudioAccess.OwnEpisodeAsync(http, editor, episodeId, cancellationToken);
+        if (own.Item is not { } episode)
         {
-            return denied;
-        }
-
-        StudioEndpoints.NoStore(http);
-        if (await editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken) is not { } episode)
-        {
-            return Site.NotFound(http);
+            return own.Refusal;
         }
 
         var notice = saved switch
@@ -53,15 +47,10 @@ internal static class EpisodeEditor
     private static async Task<IResult> UpdateAsync(Guid episodeId, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         CancellationToken cancellationToken)
     {
-        if (await StudioAccess.DenyPostAsync(http, antiforgery) is { } denied)
+        var own = await StudioAccess.OwnEpisodeForPostAsync(http, antiforgery, editor, episodeId, cancellationToken);
+        if (own.Item is not { } episode)
         {
-            return denied;
-        }
-
-        if (await editor.FindOwnEpisodeAsync(http.User, episodeId, cancellationToken) is not { } episode)
-        {
-            StudioEndpoints.NoStore(http);
-            return Site.NotFound(http);
+            return own.Refusal;
         }
 
         var posted = await http.Request.ReadFormAsync(cancellationToken);
@@ -76,8 +65,7 @@ internal static class EpisodeEditor
         var change = await editor.UpdateEpisodeAsync(http.User, http.Request, episodeId, form, formErrors, cancellationToken);
         if (change.NotFound)
         {
-            StudioEndpoints.NoStore(http);
-            return Site.NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         if (change.Succeeded)
@@ -117,10 +105,8 @@ internal static class EpisodeEditor
     private static RazorComponentResult Page(HttpContext http, IAntiforgery antiforgery, StudioEpisodeDetails episode, StudioEpisodeMetadataForm form,
         IReadOnlyDictionary<string, string> errors, string? formError, string? notice, string? preview, int statusCode)
     {
-        var meta = new PageMeta(episode.Title, "Edit, upload, check and publish an episode in the Airwave studio.",
-            http.Absolute(EpisodePath(episode.Id))) { NoIndex = true };
-        var token = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, episode.Title, "Edit, upload, check and publish an episode in the Airwave studio.",
+            EpisodePath(episode.Id));
         return Site.Render<EpisodeEditPage>(http, new
         {
             Meta = meta,

@@ -1,6 +1,5 @@
 using Airwave.Catalog.Contracts;
 using Airwave.Web.Pages.Studio;
-using Airwave.Web.Seo;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Airwave.Web.Features.Studio;
@@ -63,14 +62,10 @@ internal static class PodcastEditor
     private static async Task<IResult> EditFormAsync(Guid podcastId, string? saved, HttpContext http, IAntiforgery antiforgery,
         IStudioEditor editor, CancellationToken cancellationToken)
     {
-        if (StudioAccess.Deny(http) is { } denied)
+        var own = await StudioAccess.OwnPodcastAsync(http, editor, podcastId, cancellationToken);
+        if (own.Item is not { } podcast)
         {
-            return denied;
-        }
-
-        if (await editor.FindOwnPodcastAsync(http.User, podcastId, cancellationToken) is not { } podcast)
-        {
-            return NotFound(http);
+            return own.Refusal;
         }
 
         var form = new StudioPodcastForm(podcast.Title, podcast.Description, podcast.Author, podcast.OwnerEmail, podcast.Language,
@@ -89,21 +84,17 @@ internal static class PodcastEditor
     private static async Task<IResult> UpdateAsync(Guid podcastId, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         CancellationToken cancellationToken)
     {
-        if (await StudioAccess.DenyPostAsync(http, antiforgery) is { } denied)
+        var own = await StudioAccess.OwnPodcastForPostAsync(http, antiforgery, editor, podcastId, cancellationToken);
+        if (own.Item is not { } podcast)
         {
-            return denied;
-        }
-
-        if (await editor.FindOwnPodcastAsync(http.User, podcastId, cancellationToken) is not { } podcast)
-        {
-            return NotFound(http);
+            return own.Refusal;
         }
 
         var form = ReadForm(await http.Request.ReadFormAsync(cancellationToken));
         var change = await editor.UpdatePodcastAsync(http.User, http.Request, podcastId, form, cancellationToken);
         if (change.NotFound)
         {
-            return NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         return change.Succeeded
@@ -124,7 +115,7 @@ internal static class PodcastEditor
         var change = await editor.SetPodcastPublishedAsync(http.User, http.Request, podcastId, publish, cancellationToken);
         if (change.NotFound)
         {
-            return NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         return change.Succeeded
@@ -135,28 +126,20 @@ internal static class PodcastEditor
     private static async Task<IResult> NewEpisodeFormAsync(Guid podcastId, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         CancellationToken cancellationToken)
     {
-        if (StudioAccess.Deny(http) is { } denied)
-        {
-            return denied;
-        }
-
-        return await editor.FindOwnPodcastAsync(http.User, podcastId, cancellationToken) is { } podcast
+        var own = await StudioAccess.OwnPodcastAsync(http, editor, podcastId, cancellationToken);
+        return own.Item is { } podcast
             ? EpisodeFormPage(http, antiforgery, podcast, new StudioEpisodeForm(null, null), new Dictionary<string, string>(), null,
                 StatusCodes.Status200OK)
-            : NotFound(http);
+            : own.Refusal;
     }
 
     private static async Task<IResult> CreateEpisodeAsync(Guid podcastId, HttpContext http, IAntiforgery antiforgery, IStudioEditor editor,
         CancellationToken cancellationToken)
     {
-        if (await StudioAccess.DenyPostAsync(http, antiforgery) is { } denied)
+        var own = await StudioAccess.OwnPodcastForPostAsync(http, antiforgery, editor, podcastId, cancellationToken);
+        if (own.Item is not { } podcast)
         {
-            return denied;
-        }
-
-        if (await editor.FindOwnPodcastAsync(http.User, podcastId, cancellationToken) is not { } podcast)
-        {
-            return NotFound(http);
+            return own.Refusal;
         }
 
         var values = await http.Request.ReadFormAsync(cancellationToken);
@@ -164,7 +147,7 @@ internal static class PodcastEditor
         var change = await editor.CreateEpisodeAsync(http.User, http.Request, podcastId, form, cancellationToken);
         if (change.NotFound)
         {
-            return NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         return change.Succeeded
@@ -181,9 +164,7 @@ internal static class PodcastEditor
     {
         var path = podcast is null ? NewPodcastPath : PodcastPath(podcast.Id);
         var title = podcast is null ? "New podcast" : $"Edit {podcast.Title}";
-        var meta = new PageMeta(title, "Create or edit a podcast in the Airwave studio.", http.Absolute(path)) { NoIndex = true };
-        var token = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, title, "Create or edit a podcast in the Airwave studio.", path);
         return Site.Render<PodcastFormPage>(http, new
         {
             Meta = meta,
@@ -201,12 +182,7 @@ internal static class PodcastEditor
         StudioEpisodeForm form, IReadOnlyDictionary<string, string> errors, string? formError, int statusCode)
     {
         var path = NewEpisodePath(podcast.Id);
-        var meta = new PageMeta($"New episode of {podcast.Title}", "Start a new episode in the Airwave studio.", http.Absolute(path))
-        {
-            NoIndex = true,
-        };
-        var token = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, $"New episode of {podcast.Title}", "Start a new episode in the Airwave studio.", path);
         return Site.Render<NewEpisodePage>(http, new
         {
             Meta = meta,
@@ -217,11 +193,5 @@ internal static class PodcastEditor
             Errors = errors,
             FormError = formError,
         }, statusCode);
-    }
-
-    private static RazorComponentResult NotFound(HttpContext http)
-    {
-        StudioEndpoints.NoStore(http);
-        return Site.NotFound(http);
     }
 }

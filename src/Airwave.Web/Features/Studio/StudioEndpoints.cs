@@ -109,18 +109,14 @@ internal static class StudioEndpoints
         }
 
         var podcasts = await catalog.ListOwnPodcastsAsync(userId, MaxPodcasts, cancellationToken);
-        var meta = new PageMeta("Studio", "Your podcasts.", http.Absolute(DashboardPath)) { NoIndex = true };
-        var token = antiforgery.GetAndStoreTokens(http);
-        NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, "Studio", "Your podcasts.", DashboardPath);
         return Site.Render<DashboardPage>(http, new { Meta = meta, Token = token, DisplayName = user.Identity?.Name ?? "", Podcasts = podcasts });
     }
 
     private static RazorComponentResult SignInPage(HttpContext http, IAntiforgery antiforgery, string? email, IReadOnlyDictionary<string, string> errors,
         string? formError, int statusCode)
     {
-        var meta = new PageMeta("Sign in", "Sign in to the Airwave studio to manage your podcasts.", http.Absolute(SignInPath)) { NoIndex = true };
-        var token = antiforgery.GetAndStoreTokens(http);
-        NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, "Sign in", "Sign in to the Airwave studio to manage your podcasts.", SignInPath);
         return Site.Render<SignInPage>(http, new { Meta = meta, Token = token, Email = email, Errors = errors, FormError = formError }, statusCode);
     }
 

@@ -1,6 +1,5 @@
 using Airwave.Catalog.Contracts;
 using Airwave.Web.Pages.Studio;
-using Airwave.Web.Seo;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Airwave.Web.Features.Studio;
@@ -59,7 +58,7 @@ internal static class SubscriberPages
         var added = await subscribers.AddAsync(http.User, http.Request, podcastId, email, name, cancellationToken);
         if (added.Change.NotFound)
         {
-            return NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         var view = added.Change.Succeeded
@@ -81,7 +80,7 @@ internal static class SubscriberPages
         var rotated = await subscribers.RotateAsync(http.User, http.Request, podcastId, subscriberId, cancellationToken);
         if (rotated.Change.NotFound)
         {
-            return NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
         var view = rotated.Change.Succeeded
@@ -104,15 +103,11 @@ internal static class SubscriberPages
         var list = podcast is null ? null : await subscribers.ListAsync(http.User, podcastId, cancellationToken);
         if (podcast is null || list?.FirstOrDefault(s => s.Id == subscriberId) is not { } subscriber)
         {
-            return NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
-        var meta = new PageMeta($"Revoke {subscriber.Email}?", "Revoke a private-feed subscriber.", http.Absolute(RevokePath(podcastId, subscriberId)))
-        {
-            NoIndex = true,
-        };
-        var token = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, $"Revoke {subscriber.Email}?", "Revoke a private-feed subscriber.",
+            RevokePath(podcastId, subscriberId));
         return Site.Render<RevokeSubscriberPage>(http, new { Meta = meta, Token = token, Podcast = podcast, Subscriber = subscriber });
     }
 
@@ -125,7 +120,7 @@ internal static class SubscriberPages
         }
 
         var change = await subscribers.RevokeAsync(http.User, podcastId, subscriberId, cancellationToken);
-        return change.Succeeded ? StudioEndpoints.Redirect(http, SubscribersPath(podcastId) + "?done=revoked") : NotFound(http);
+        return change.Succeeded ? StudioEndpoints.Redirect(http, SubscribersPath(podcastId) + "?done=revoked") : StudioAccess.NotFound(http);
     }
 
     private static async Task<IResult> PageAsync(HttpContext http, IAntiforgery antiforgery, IStudioEditor editor, IStudioSubscribers subscribers,
@@ -135,20 +130,12 @@ internal static class SubscriberPages
         var list = podcast is null ? null : await subscribers.ListAsync(http.User, podcastId, cancellationToken);
         if (podcast is null || list is null)
         {
-            return NotFound(http);
+            return StudioAccess.NotFound(http);
         }
 
-        var meta = new PageMeta($"Subscribers of {podcast.Title}", "Premium subscribers and their private feeds, in the Airwave studio.",
-            http.Absolute(SubscribersPath(podcastId))) { NoIndex = true };
-        var token = antiforgery.GetAndStoreTokens(http);
-        StudioEndpoints.NoStore(http);
+        var (meta, token) = Site.FormPage(http, antiforgery, $"Subscribers of {podcast.Title}", "Premium subscribers and their private feeds, in the Airwave studio.",
+            SubscribersPath(podcastId));
         return Site.Render<SubscribersPage>(http, new { Meta = meta, Token = token, Podcast = podcast, Subscribers = list, View = view }, statusCode);
-    }
-
-    private static RazorComponentResult NotFound(HttpContext http)
-    {
-        StudioEndpoints.NoStore(http);
-        return Site.NotFound(http);
     }
 }
 
