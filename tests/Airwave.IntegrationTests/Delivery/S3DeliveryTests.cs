@@ -11,10 +11,8 @@ namespace Airwave.IntegrationTests.Delivery;
 /// The server on SQLite with its media in a bucket of the test S3 server, redirecting listeners to pre-signed object
 /// URLs. Media URLs are signed but not required to be, so the origin also streams unsigned requests.
 /// </summary>
-public sealed class SqliteS3RedirectServer : ServerFixture
+public sealed class SqliteS3RedirectServer : S3ServerFixture
 {
-    public TestS3Bucket Bucket { get; } = new();
-
     protected override string Provider => "sqlite";
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(Bucket.Settings("airwave"))
@@ -24,18 +22,6 @@ public sealed class SqliteS3RedirectServer : ServerFixture
         ["Delivery:SigningKey"] = DeliveryKit.SigningKey,
         ["Delivery:LogFlushInterval"] = "00:01:00",
     };
-
-    public override async Task InitializeAsync()
-    {
-        await Bucket.InitializeAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Bucket.DisposeAsync();
-    }
 }
 
 public sealed class S3DeliveryTests(SqliteS3RedirectServer server) : IClassFixture<SqliteS3RedirectServer>

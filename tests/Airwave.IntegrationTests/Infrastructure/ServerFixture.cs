@@ -203,16 +203,10 @@ public sealed class PostgresServer : ServerFixture
     protected override string Provider => "postgres";
 }
 
-/// <summary>The server on SQLite with its blobs in a bucket of its own on the test S3 server, under a key prefix.</summary>
-public sealed class SqliteS3Server : ServerFixture
+/// <summary>A server with its blobs in a bucket of its own on the test S3 server, made before the server starts and removed after it stops.</summary>
+public abstract class S3ServerFixture : ServerFixture
 {
-    public const string Prefix = "airwave";
-
     public TestS3Bucket Bucket { get; } = new();
-
-    protected override string Provider => "sqlite";
-
-    protected override IReadOnlyDictionary<string, string?> Settings => Bucket.Settings(Prefix);
 
     public override async Task InitializeAsync()
     {
@@ -227,24 +221,20 @@ public sealed class SqliteS3Server : ServerFixture
     }
 }
 
-/// <summary>The server on PostgreSQL with its blobs in a bucket of its own on the test S3 server: the scale-out shape.</summary>
-public sealed class PostgresS3Server : ServerFixture
+/// <summary>The server on SQLite with its blobs in a bucket of its own on the test S3 server, under a key prefix.</summary>
+public sealed class SqliteS3Server : S3ServerFixture
 {
-    public TestS3Bucket Bucket { get; } = new();
+    public const string Prefix = "airwave";
 
+    protected override string Provider => "sqlite";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => Bucket.Settings(Prefix);
+}
+
+/// <summary>The server on PostgreSQL with its blobs in a bucket of its own on the test S3 server: the scale-out shape.</summary>
+public sealed class PostgresS3Server : S3ServerFixture
+{
     protected override string Provider => "postgres";
 
     protected override IReadOnlyDictionary<string, string?> Settings => Bucket.Settings(SqliteS3Server.Prefix);
-
-    public override async Task InitializeAsync()
-    {
-        await Bucket.InitializeAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Bucket.DisposeAsync();
-    }
 }
