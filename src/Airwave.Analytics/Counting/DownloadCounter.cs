@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using Airwave.Analytics.Counting.UserAgents;
 using Airwave.Analytics.Geography;
@@ -20,6 +21,9 @@ internal sealed class DownloadCounter : IRequestSink
     private const long Day = UtcTime.TicksPerDay;
     private const long Hour = UtcTime.TicksPerHour;
     private const long Minute = TimeSpan.TicksPerMinute;
+
+    /// <summary>How many states ahead the sweep asks for: enough loads in flight to cover a trip to memory.</summary>
+    private const int PrefetchDistance = 8;
 
     private readonly EpisodeCatalog _episodes;
     private readonly CountingSettings _settings;
@@ -89,6 +93,11 @@ internal sealed class DownloadCounter : IRequestSink
     private long _idMinute = long.MinValue;
     private Hash128Set? _idSet;
     private byte[] _urlScratch = new byte[1024];
+
+    /// <summary>The request examined last, applied when the next one arrives (see <see cref="Accept"/>).</summary>
+    private Examined _waiting;
+
+    private bool _hasWaiting;
     private bool _finished;
 
     /// <param name="onMalformed">Told about each malformed request (line number, reason), e.g. to print it.</param>
@@ -121,12 +130,33 @@ internal sealed class DownloadCounter : IRequestSink
         _thresholds = episodes.Thresholds;
     }
 
-    /// <summary>(Listener, episode) states held now: for tests of the bounded memory.</summary>
-    public int ActivePairs => _pairs.Count;
+    /// <summary>(Listener, episode) states held now, the last request applied: for tests of the bounded memory.</summary>
+    public int ActivePairs
+    {
+        get
+        {
+            ApplyWaiting();
+            return _pairs.Count;
+        }
+    }
 
-    public int ActiveListeners => _listeners.Count;
+    public int ActiveListeners
+    {
+        get
+        {
+            ApplyWaiting();
+            return _listeners.Count;
+        }
+    }
 
     public void Malformed(long lineNumber, string reason)
+    {
+        // After the request read before it, so that drops stay in log order and are dated as before.
+        ApplyWaiting();
+        ReportMalformed(lineNumber, reason);
+    }
+
+    private void ReportMalformed(long lineNumber, string reason)
     {
         _dropped[(int)DropReason.Malformed]++;
         if (_onDrop is not null && _requestDay != 0)
@@ -157,6 +187,13 @@ internal sealed class DownloadCounter : IRequestSink
         Accept(line);
     }
 
+    /// <summary>
+    /// Takes one request. What the request alone decides (the filters, the episode, the user agent, the listener) is
+    /// worked out now; what depends on earlier requests (lateness, replays, windows, thresholds) is applied when the
+    /// next request arrives, or at <see cref="Finish"/>. Meanwhile the processor is asked to load the table slots that
+    /// step will need: they are random places in tables far larger than its cache, and the next line's reading and
+    /// parsing hides the wait. Requests are still applied one at a time and in log order, so nothing else changes.
+    /// </summary>
     public void Accept(scoped in RequestLine request)
     {
         if (_finished)
@@ -164,6 +201,122 @@ internal sealed class DownloadCounter : IRequestSink
             throw new InvalidOperationException("The counting has finished.");
         }
 
+        var next = Examine(request);
+        if (next.Verdict == Verdict.Counts)
+        {
+            _pairs.Prefetch(next.Fingerprint, next.Episode);
+            _listeners.Prefetch(next.Fingerprint, 0);
+        }
+
+        if (_hasWaiting)
+        {
+            Apply(_waiting);
+        }
+
+        (_waiting, _hasWaiting) = (next, true);
+    }
+
+    /// <summary>Applies the request waiting in <see cref="Accept"/>, if any.</summary>
+    private void ApplyWaiting()
+    {
+        if (_hasWaiting)
+        {
+            _hasWaiting = false;
+            Apply(_waiting);
+        }
+    }
+
+    /// <summary>The filters in their order, and the listener and episode of a request that passes them.</summary>
+    private Examined Examine(scoped in RequestLine request)
+    {
+        var examined = new Examined
+        {
+            Time = request.Time,
+            LineNumber = request.LineNumber,
+            RequestId = FastHash.Hash128(request.RequestId),
+            ServedStart = request.ServedStart,
+            BytesServed = request.BytesServed,
+        };
+
+        if (!request.Method.SequenceEqual("GET"u8))
+        {
+            return examined.Dropped(DropReason.Method);
+        }
+
+        if (request.Status is not (200 or 206))
+        {
+            return examined.Dropped(DropReason.Status);
+        }
+
+        if (IsProbe(request.Range))
+        {
+            return examined.Dropped(DropReason.Probe);
+        }
+
+        if (request.BytesServed <= 2)
+        {
+            return examined.Dropped(DropReason.TooFewBytes);
+        }
+
+        if (_urlScratch.Length < request.Url.Length)
+        {
+            _urlScratch = new byte[Math.Max(request.Url.Length, _urlScratch.Length * 2)];
+        }
+
+        var episode = _episodes.Match(request.Url, _urlScratch);
+        if (episode < 0)
+        {
+            return examined.Dropped(DropReason.UnknownEpisode);
+        }
+
+        var userAgent = request.UserAgent.Trim((byte)' ');
+        if (userAgent.IsEmpty)
+        {
+            return examined.Dropped(DropReason.EmptyUserAgent);
+        }
+
+        if (!IpAddresses.TryParse(request.Ip, out var address))
+        {
+            examined.Verdict = Verdict.MalformedIp;
+            return examined;
+        }
+
+        if (_hasExcludedIps && _excludedIps.Contains(address))
+        {
+            return examined.Dropped(DropReason.ExcludedIp);
+        }
+
+        var agent = _userAgents.Classify(userAgent);
+        switch (agent.Kind)
+        {
+            case UserAgentKind.AppleWatch:
+                return examined.Dropped(DropReason.AppleWatch);
+            case UserAgentKind.Bot:
+                return examined.Dropped(DropReason.Bot);
+            case UserAgentKind.Browser when IsPreloadingPlayer(request.Referer):
+                return examined.Dropped(DropReason.PreloadingPlayer);
+        }
+
+        // A browser request's app is the web app its Referer names, when the OPAWG referrers file knows it.
+        var nameId = agent.NameId;
+        if (agent.Kind == UserAgentKind.Browser && _userAgents.WebApp(request.Referer) is { } webApp)
+        {
+            nameId = _userAgents.NameId(webApp);
+        }
+
+        examined.Verdict = Verdict.Counts;
+        examined.Episode = episode;
+        examined.Address = address;
+        examined.ListenerAddress = IpAddresses.ListenerPart(address);
+        examined.Fingerprint = _keys.Fingerprint(examined.ListenerAddress, agent.Hash);
+        examined.Agent = agent;
+        examined.NameId = nameId;
+        return examined;
+    }
+
+    /// <summary>Applies one examined request to the state, in log order.</summary>
+    private void Apply(in Examined request)
+    {
         var time = request.Time;
         _requestDay = time / Day;
         if (time > _watermark)
@@ -186,93 +339,39 @@ internal sealed class DownloadCounter : IRequestSink
 
         // A replayed line (same request id) is the same request: ignored, neither counted nor dropped. Its copy has the
         // same time, so it is in the same minute's set, which is kept while that minute is within the lateness. Sets
-        // per minute stay small enough to sit in the processor's cache.
+        // per minute stay small enough to sit in the processor's cache. A reused set is emptied when it is taken, not
+        // when it is put back: emptying it writes it through the cache, so the minute's lookups find it there.
         var minute = time / Minute;
         if (minute != _idMinute)
         {
             _idMinute = minute;
             ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(_requestIds, minute, out _);
-            set ??= _freeIdSets.Count > 0 ? _freeIdSets.Pop() : new Hash128Set();
+            if (set is null)
+            {
+                set = _freeIdSets.Count > 0 ? _freeIdSets.Pop() : new Hash128Set();
+                set.Clear();
+            }
+
             _idSet = set;
         }
 
-        if (!_idSet!.Add(FastHash.Hash128(request.RequestId)))
+        if (!_idSet!.Add(request.RequestId))
         {
             return;
         }
 
-        if (!request.Method.SequenceEqual("GET"u8))
+        switch (request.Verdict)
         {
-            Drop(DropReason.Method);
-            return;
-        }
-
-        if (request.Status is not (200 or 206))
-        {
-            Drop(DropReason.Status);
-            return;
-        }
-
-        if (IsProbe(request.Range))
-        {
-            Drop(DropReason.Probe);
-            return;
-        }
-
-        if (request.BytesServed <= 2)
-        {
-            Drop(DropReason.TooFewBytes);
-            return;
-        }
-
-        if (_urlScratch.Length < request.Url.Length)
-        {
-            _urlScratch = new byte[Math.Max(request.Url.Length, _urlScratch.Length * 2)];
-        }
-
-        var episode = _episodes.Match(request.Url, _urlScratch);
-        if (episode < 0)
-        {
-            Drop(DropReason.UnknownEpisode);
-            return;
-        }
-
-        var userAgent = request.UserAgent.Trim((byte)' ');
-        if (userAgent.IsEmpty)
-        {
-            Drop(DropReason.EmptyUserAgent);
-            return;
-        }
-
-        if (!IpAddresses.TryParse(request.Ip, out var address))
-        {
-            Malformed(request.LineNumber, "ip is not an IPv4 or IPv6 address");
-            return;
-        }
-
-        if (_hasExcludedIps && _excludedIps.Contains(address))
-        {
-            Drop(DropReason.ExcludedIp);
-            return;
-        }
-
-        var agent = _userAgents.Classify(userAgent);
-        switch (agent.Kind)
-        {
-            case UserAgentKind.AppleWatch:
-                Drop(DropReason.AppleWatch);
+            case Verdict.Dropped:
+                Drop(request.DropReason);
                 return;
-            case UserAgentKind.Bot:
-                Drop(DropReason.Bot);
-                return;
-            case UserAgentKind.Browser when IsPreloadingPlayer(request.Referer):
-                Drop(DropReason.PreloadingPlayer);
+            case Verdict.MalformedIp:
+                ReportMalformed(request.LineNumber, "ip is not an IPv4 or IPv6 address");
                 return;
         }
 
-        var listenerAddress = IpAddresses.ListenerPart(address);
-        var fingerprint = _keys.Fingerprint(listenerAddress, agent.Hash);
-        var key = new PairKey(fingerprint, episode);
+        var fingerprint = request.Fingerprint;
+        var episode = request.Episode;
         ref var pair = ref _pairs.GetOrAdd(fingerprint, episode, out var exists);
         if (!exists)
         {
@@ -282,19 +381,19 @@ internal sealed class DownloadCounter : IRequestSink
         }
 
         // Without a safe list (the usual case) the listener object is not touched here: it is often not in the cache.
-        if (_hasSafeIps && !_listenerStates[pair.Listener].Safe && _safeIps.Contains(address))
+        if (_hasSafeIps && !_listenerStates[pair.Listener].Safe && _safeIps.Contains(request.Address))
         {
             _listenerStates[pair.Listener].Safe = true;
         }
 
-        Apply(ref pair, episode, time, request.ServedStart, request.BytesServed, agent, listenerAddress, request.Referer);
+        ApplyToPair(ref pair, request);
         var closingHour = (int)(pair.ClosesAt / Hour);
         if (closingHour < pair.ScheduledHour)
         {
             // Closing earlier than it is scheduled for (or not scheduled yet); a later closing is found when the
             // scheduled hour comes and the state is still open.
             pair.ScheduledHour = closingHour;
-            KeysClosingIn(closingHour).Add(key);
+            KeysClosingIn(closingHour).Add(new PairKey(fingerprint, episode));
         }
     }
 
@@ -340,9 +439,9 @@ internal sealed class DownloadCounter : IRequestSink
     /// <summary>
     /// The window and threshold rules for one request of a listener for an episode (it passed every filter).
     /// </summary>
-    private void Apply(ref PairState pair, int episode, long time, long servedStart, long bytesServed, UserAgentInfo agent,
-        UInt128 listenerAddress, ReadOnlySpan<byte> referer)
+    private void ApplyToPair(ref PairState pair, in Examined request)
     {
+        var (episode, time, agent) = (request.Episode, request.Time, request.Agent!);
         if (time < pair.BlockedUntil)
         {
             // Part of a download already counted in this window.
@@ -368,21 +467,15 @@ internal sealed class DownloadCounter : IRequestSink
 
         pair.PendingRequests++;
         var size = _sizes[episode];
-        var start = Math.Min(servedStart, size);
-        var end = Math.Min(servedStart + bytesServed, size);
+        var start = Math.Min(request.ServedStart, size);
+        var end = Math.Min(request.ServedStart + request.BytesServed, size);
         if (pair.Ranges.Add(start, end, _rangeStore) < _thresholds[episode])
         {
             return;
         }
 
-        var nameId = agent.NameId;
-        if (agent.Kind == UserAgentKind.Browser && _userAgents.WebApp(referer) is { } webApp)
-        {
-            nameId = _userAgents.NameId(webApp);
-        }
-
-        RecordDownload(pair.Listener, episode, time, pair.PendingRequests, new Attributes(nameId, agent.DeviceId, agent.OsId),
-            listenerAddress, agent.Digest);
+        RecordDownload(pair.Listener, episode, time, pair.PendingRequests, new Attributes(request.NameId, agent.DeviceId, agent.OsId),
+            request.ListenerAddress, agent.Digest);
         pair.BlockedUntil = _window switch
         {
             CountingWindow.Calendar => (time / Day + 1) * Day,
@@ -424,6 +517,7 @@ internal sealed class DownloadCounter : IRequestSink
     {
         if (!_finished)
         {
+            ApplyWaiting();
             Sweep(long.MaxValue);
             _finished = true;
         }
@@ -467,8 +561,18 @@ internal sealed class DownloadCounter : IRequestSink
             {
                 (_cachedClosingHour, _cachedClosingKeys) = (long.MinValue, null);
             }
-            foreach (var key in keys)
+            for (var k = 0; k < keys.Count; k++)
             {
+                // The states of one hour are scattered over the table: ask for the ones a few steps ahead now, so their
+                // loads overlap instead of each waiting on memory in turn.
+                if (k + PrefetchDistance < keys.Count)
+                {
+                    var ahead = keys[k + PrefetchDistance];
+                    _pairs.Prefetch(ahead.Listener, ahead.Episode);
+                    _listeners.Prefetch(ahead.Listener, 0);
+                }
+
+                var key = keys[k];
                 ref var pair = ref _pairs.Find(key.Listener, key.Episode);
                 if (Unsafe.IsNullRef(ref pair) || pair.ScheduledHour != hour)
                 {
@@ -511,8 +615,20 @@ internal sealed class DownloadCounter : IRequestSink
             {
                 (_cachedClosingDay, _cachedClosingListeners) = (int.MinValue, null);
             }
-            foreach (var listener in listeners)
+            for (var k = 0; k < listeners.Count; k++)
             {
+                if (k + PrefetchDistance < listeners.Count)
+                {
+                    Prefetch(ref _listenerStates[listeners[k + PrefetchDistance]]);
+                }
+
+                if (k + PrefetchDistance / 2 < listeners.Count)
+                {
+                    // Asked for above a few steps ago: its fingerprint is at hand to ask for its table slot.
+                    _listeners.Prefetch(_listenerStates[listeners[k + PrefetchDistance / 2]].Fingerprint, 0);
+                }
+
+                var listener = listeners[k];
                 if (_listenerStates[listener].TakeBucket(day) is { } bucket)
                 {
                     Commit(listener, bucket);
@@ -555,8 +671,7 @@ internal sealed class DownloadCounter : IRequestSink
         foreach (var minute in oldMinutes ?? [])
         {
             _requestIds.Remove(minute, out var ids);
-            ids!.Clear();
-            _freeIdSets.Push(ids);
+            _freeIdSets.Push(ids!);
             if (minute == _idMinute)
             {
                 _idMinute = long.MinValue;
@@ -652,6 +767,16 @@ internal sealed class DownloadCounter : IRequestSink
         return index;
     }
 
+    /// <summary>Asks the processor to start loading a listener's state (see <see cref="PairTable{TValue}.Prefetch"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(ref ListenerState listener)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref listener));
+        }
+    }
+
     /// <summary>Drops the request being read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Drop(DropReason reason)
@@ -699,6 +824,37 @@ internal sealed class DownloadCounter : IRequestSink
         }
 
         return false;
+    }
+
+    private enum Verdict
+    {
+        Counts,
+        Dropped,
+        MalformedIp,
+    }
+
+    /// <summary>A request as far as it alone decides: its verdict and, when it counts, its listener and episode.</summary>
+    private struct Examined
+    {
+        public long Time;
+        public long LineNumber;
+        public UInt128 RequestId;
+        public long ServedStart;
+        public long BytesServed;
+        public Verdict Verdict;
+        public DropReason DropReason;
+        public int Episode;
+        public int NameId;
+        public UInt128 Address;
+        public UInt128 ListenerAddress;
+        public UInt128 Fingerprint;
+        public UserAgentInfo? Agent;
+
+        public Examined Dropped(DropReason reason)
+        {
+            (Verdict, DropReason) = (Verdict.Dropped, reason);
+            return this;
+        }
     }
 
     private readonly record struct PairKey(UInt128 Listener, int Episode)

@@ -58,7 +58,7 @@ internal static class LogLines
                     end = 0;
                 }
 
-                var read = stream.Read(buffer, end, buffer.Length - end);
+                var read = stream.Read(buffer, end, Math.Min(128 * 1024, buffer.Length - end));
                 eof = read == 0;
                 end += read;
                 if (first && end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
