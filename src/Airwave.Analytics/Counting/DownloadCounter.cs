@@ -25,6 +25,11 @@ internal sealed class DownloadCounter : IRequestSink
     /// <summary>How many states ahead the sweep asks for: enough loads in flight to cover a trip to memory.</summary>
     private const int PrefetchDistance = 8;
 
+    /// <summary>How many requests wait in <see cref="Accept"/> before they are applied.</summary>
+    private const int ApplyDelay = 2;
+
+    private const int QueueMask = 3;
+
     private readonly EpisodeCatalog _episodes;
     private readonly CountingSettings _settings;
     private readonly UserAgentClassifier _userAgents;
@@ -94,10 +99,11 @@ internal sealed class DownloadCounter : IRequestSink
     private Hash128Set? _idSet;
     private byte[] _urlScratch = new byte[1024];
 
-    /// <summary>The request examined last, applied when the next one arrives (see <see cref="Accept"/>).</summary>
-    private Examined _waiting;
+    /// <summary>Requests examined and not applied yet, oldest first from <see cref="_queueStart"/> (see <see cref="Accept"/>).</summary>
+    private readonly Examined[] _queue = new Examined[QueueMask + 1];
 
-    private bool _hasWaiting;
+    private int _queueStart;
+    private int _queued;
     private bool _finished;
 
     /// <param name="onMalformed">Told about each malformed request (line number, reason), e.g. to print it.</param>
@@ -189,10 +195,11 @@ internal sealed class DownloadCounter : IRequestSink
 
     /// <summary>
     /// Takes one request. What the request alone decides (the filters, the episode, the user agent, the listener) is
-    /// worked out now; what depends on earlier requests (lateness, replays, windows, thresholds) is applied when the
-    /// next request arrives, or at <see cref="Finish"/>. Meanwhile the processor is asked to load the table slots that
-    /// step will need: they are random places in tables far larger than its cache, and the next line's reading and
-    /// parsing hides the wait. Requests are still applied one at a time and in log order, so nothing else changes.
+    /// worked out now; what depends on earlier requests (lateness, replays, windows, thresholds) is applied two
+    /// requests later, or at <see cref="Finish"/>. Meanwhile the processor is asked to load what that step will touch:
+    /// random places in tables far larger than its cache. The table slots are asked for at once; the listener's state,
+    /// whose place is in those slots, one request later, when they have arrived. Reading and parsing the next lines
+    /// hides the waits. Requests are still applied one at a time and in log order, so nothing else changes.
     /// </summary>
     public void Accept(scoped in RequestLine request)
     {
@@ -201,61 +208,96 @@ internal sealed class DownloadCounter : IRequestSink
             throw new InvalidOperationException("The counting has finished.");
         }
 
-        var next = Examine(request);
+        ref var next = ref _queue[(_queueStart + _queued) & QueueMask];
+        Examine(request, ref next);
         if (next.Verdict == Verdict.Counts)
         {
             _pairs.Prefetch(next.Fingerprint, next.Episode);
             _listeners.Prefetch(next.Fingerprint, 0);
         }
 
-        if (_hasWaiting)
+        if (_queued > 0)
         {
-            Apply(_waiting);
+            PrefetchListenerOf(_queue[(_queueStart + _queued - 1) & QueueMask]);
         }
 
-        (_waiting, _hasWaiting) = (next, true);
+        _queued++;
+        if (_queued > ApplyDelay)
+        {
+            ApplyOldest();
+        }
     }
 
-    /// <summary>Applies the request waiting in <see cref="Accept"/>, if any.</summary>
+    /// <summary>Applies every request still waiting in <see cref="Accept"/>.</summary>
     private void ApplyWaiting()
     {
-        if (_hasWaiting)
+        while (_queued > 0)
         {
-            _hasWaiting = false;
-            Apply(_waiting);
+            ApplyOldest();
+        }
+    }
+
+    private void ApplyOldest()
+    {
+        ref var oldest = ref _queue[_queueStart];
+        _queueStart = (_queueStart + 1) & QueueMask;
+        _queued--;
+        Apply(oldest);
+    }
+
+    /// <summary>Asks for the state of the listener of a request that counts, when the listener is known already.</summary>
+    private void PrefetchListenerOf(in Examined request)
+    {
+        if (request.Verdict != Verdict.Counts)
+        {
+            return;
+        }
+
+        ref var pair = ref _pairs.Find(request.Fingerprint, request.Episode);
+        if (!Unsafe.IsNullRef(ref pair))
+        {
+            Prefetch(ref _listenerStates[pair.Listener]);
+            return;
+        }
+
+        ref var index = ref _listeners.Find(request.Fingerprint, 0);
+        if (!Unsafe.IsNullRef(ref index))
+        {
+            Prefetch(ref _listenerStates[index]);
         }
     }
 
     /// <summary>The filters in their order, and the listener and episode of a request that passes them.</summary>
-    private Examined Examine(scoped in RequestLine request)
+    private void Examine(scoped in RequestLine request, ref Examined examined)
     {
-        var examined = new Examined
-        {
-            Time = request.Time,
-            LineNumber = request.LineNumber,
-            RequestId = FastHash.Hash128(request.RequestId),
-            ServedStart = request.ServedStart,
-            BytesServed = request.BytesServed,
-        };
+        examined.Time = request.Time;
+        examined.LineNumber = request.LineNumber;
+        examined.RequestId = FastHash.Hash128(request.RequestId);
+        examined.ServedStart = request.ServedStart;
+        examined.BytesServed = request.BytesServed;
 
         if (!request.Method.SequenceEqual("GET"u8))
         {
-            return examined.Dropped(DropReason.Method);
+            examined.Drop(DropReason.Method);
+            return;
         }
 
         if (request.Status is not (200 or 206))
         {
-            return examined.Dropped(DropReason.Status);
+            examined.Drop(DropReason.Status);
+            return;
         }
 
         if (IsProbe(request.Range))
         {
-            return examined.Dropped(DropReason.Probe);
+            examined.Drop(DropReason.Probe);
+            return;
         }
 
         if (request.BytesServed <= 2)
         {
-            return examined.Dropped(DropReason.TooFewBytes);
+            examined.Drop(DropReason.TooFewBytes);
+            return;
         }
 
         if (_urlScratch.Length < request.Url.Length)
@@ -266,35 +308,41 @@ internal sealed class DownloadCounter : IRequestSink
         var episode = _episodes.Match(request.Url, _urlScratch);
         if (episode < 0)
         {
-            return examined.Dropped(DropReason.UnknownEpisode);
+            examined.Drop(DropReason.UnknownEpisode);
+            return;
         }
 
         var userAgent = request.UserAgent.Trim((byte)' ');
         if (userAgent.IsEmpty)
         {
-            return examined.Dropped(DropReason.EmptyUserAgent);
+            examined.Drop(DropReason.EmptyUserAgent);
+            return;
         }
 
         if (!IpAddresses.TryParse(request.Ip, out var address))
         {
             examined.Verdict = Verdict.MalformedIp;
-            return examined;
+            return;
         }
 
         if (_hasExcludedIps && _excludedIps.Contains(address))
         {
-            return examined.Dropped(DropReason.ExcludedIp);
+            examined.Drop(DropReason.ExcludedIp);
+            return;
         }
 
         var agent = _userAgents.Classify(userAgent);
         switch (agent.Kind)
         {
             case UserAgentKind.AppleWatch:
-                return examined.Dropped(DropReason.AppleWatch);
+                examined.Drop(DropReason.AppleWatch);
+            return;
             case UserAgentKind.Bot:
-                return examined.Dropped(DropReason.Bot);
+                examined.Drop(DropReason.Bot);
+            return;
             case UserAgentKind.Browser when IsPreloadingPlayer(request.Referer):
-                return examined.Dropped(DropReason.PreloadingPlayer);
+                examined.Drop(DropReason.PreloadingPlayer);
+            return;
         }
 
         // A browser request's app is the web app its Referer names, when the OPAWG referrers file knows it.
@@ -311,7 +359,6 @@ internal sealed class DownloadCounter : IRequestSink
         examined.Fingerprint = _keys.Fingerprint(examined.ListenerAddress, agent.Hash);
         examined.Agent = agent;
         examined.NameId = nameId;
-        return examined;
     }
 
     /// <summary>Applies one examined request to the state, in log order.</summary>
@@ -850,11 +897,7 @@ internal sealed class DownloadCounter : IRequestSink
         public UInt128 Fingerprint;
         public UserAgentInfo? Agent;
 
-        public Examined Dropped(DropReason reason)
-        {
-            (Verdict, DropReason) = (Verdict.Dropped, reason);
-            return this;
-        }
+        public void Drop(DropReason reason) => (Verdict, DropReason) = (Verdict.Dropped, reason);
     }
 
     private readonly record struct PairKey(UInt128 Listener, int Episode)

@@ -245,7 +245,9 @@ internal static class AnalyticsCommand
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"stats: {summary.Lines} lines in {seconds:0.000} s ({summary.Lines / seconds:0} lines/s), cpu {cpu:0.000} s ({summary.Lines / cpu:0} lines/cpu-s), ")
             + string.Create(CultureInfo.InvariantCulture,
-                $"peak working set {process.PeakWorkingSet64 / 1048576.0:0.0} MiB, gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalSeconds:0.000} s"));
+                $"peak working set {process.PeakWorkingSet64 / 1048576.0:0.0} MiB, allocated {GC.GetTotalAllocatedBytes() / 1048576.0:0} MiB, ")
+            + string.Create(CultureInfo.InvariantCulture,
+                $"gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalSeconds:0.000} s"));
     }
 
     /// <summary>Prints the first malformed lines with their numbers, then how many more there were.</summary>
