@@ -69,18 +69,21 @@ internal sealed class DownloadCounter : IRequestSink
     private readonly Dictionary<int, PeriodTotals> _periods = [];
 
     /// <summary>Per hour, the (listener, episode) states that may close in it (checked again when the hour is past).</summary>
-    private readonly SortedDictionary<long, List<PairKey>> _pairClosings = [];
+    private readonly SortedDictionary<long, ChunkedList<PairKey>> _pairClosings = [];
 
     /// <summary>Per UTC day, the listeners with downloads that day (committed once the day is past).</summary>
-    private readonly SortedDictionary<int, List<int>> _dayClosings = [];
+    private readonly SortedDictionary<int, ChunkedList<int>> _dayClosings = [];
 
     private long _cachedClosingHour = long.MinValue;
-    private List<PairKey>? _cachedClosingKeys;
+    private ChunkedList<PairKey>? _cachedClosingKeys;
     private int _cachedClosingDay = int.MinValue;
-    private List<int>? _cachedClosingListeners;
+    private ChunkedList<int>? _cachedClosingListeners;
 
     private readonly Stack<DayBucket> _freeBuckets = new();
-    private readonly Stack<List<PairKey>> _freeKeyLists = new();
+    private readonly Stack<ChunkedList<PairKey>> _freeKeyLists = new();
+    private readonly Stack<PairKey[]> _keyChunks = new();
+    private readonly Stack<ChunkedList<int>> _freeListenerLists = new();
+    private readonly Stack<int[]> _listenerChunks = new();
     private readonly Stack<Hash128Set> _freeIdSets = new();
 
     private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
@@ -448,7 +451,7 @@ internal sealed class DownloadCounter : IRequestSink
     /// The list of states closing in an hour. Requests of one stretch of the log mostly close in the same hour, so the
     /// last list is kept at hand and the sorted dictionary is searched only when the hour changes.
     /// </summary>
-    private List<PairKey> KeysClosingIn(long hour)
+    private ChunkedList<PairKey> KeysClosingIn(long hour)
     {
         if (hour == _cachedClosingHour)
         {
@@ -457,7 +460,7 @@ internal sealed class DownloadCounter : IRequestSink
 
         if (!_pairClosings.TryGetValue(hour, out var keys))
         {
-            keys = _freeKeyLists.Count > 0 ? _freeKeyLists.Pop() : [];
+            keys = _freeKeyLists.Count > 0 ? _freeKeyLists.Pop() : new ChunkedList<PairKey>(_keyChunks);
             _pairClosings.Add(hour, keys);
         }
 
@@ -466,7 +469,7 @@ internal sealed class DownloadCounter : IRequestSink
     }
 
     /// <summary>The listeners with downloads on a day, kept at hand like <see cref="KeysClosingIn"/>.</summary>
-    private List<int> ListenersClosingOn(int day)
+    private ChunkedList<int> ListenersClosingOn(int day)
     {
         if (day == _cachedClosingDay)
         {
@@ -475,7 +478,7 @@ internal sealed class DownloadCounter : IRequestSink
 
         if (!_dayClosings.TryGetValue(day, out var listeners))
         {
-            listeners = [];
+            listeners = _freeListenerLists.Count > 0 ? _freeListenerLists.Pop() : new ChunkedList<int>(_listenerChunks);
             _dayClosings.Add(day, listeners);
         }
 
@@ -684,6 +687,9 @@ internal sealed class DownloadCounter : IRequestSink
 
                 ReleaseIfIdle(listener);
             }
+
+            listeners.Clear();
+            _freeListenerLists.Push(listeners);
         }
 
         List<int>? finished = null;
