@@ -99,6 +99,43 @@ public sealed class CountingPartsTests
     public void UtcTime_RejectsOtherFormats(string text) => UtcTime.TryParse(Encoding.ASCII.GetBytes(text), out _).ShouldBeFalse();
 
     [Fact]
+    public void FastHash_Hash64_EveryByteCounts_AndNothingPastTheSpan()
+    {
+        var random = new Random(7);
+        for (var length = 0; length <= 80; length++)
+        {
+            var data = new byte[length + 8];
+            random.NextBytes(data);
+            var hash = FastHash.Hash64(data.AsSpan(0, length));
+
+            // Bytes after the span are not read; the same bytes elsewhere hash the same.
+            data[length] ^= 0xFF;
+            FastHash.Hash64(data.AsSpan(0, length)).ShouldBe(hash);
+            FastHash.Hash64(data.AsSpan(0, length).ToArray()).ShouldBe(hash);
+
+            // Changing any one byte, or the length alone (a zero byte more), changes the hash.
+            for (var i = 0; i < length; i++)
+            {
+                data[i] ^= 0x01;
+                FastHash.Hash64(data.AsSpan(0, length)).ShouldNotBe(hash, $"length {length}, byte {i}");
+                data[i] ^= 0x01;
+            }
+
+            data[length] = 0;
+            FastHash.Hash64(data.AsSpan(0, length + 1)).ShouldNotBe(hash, $"length {length} and one zero byte more");
+        }
+    }
+
+    [Fact]
+    public void FastHash_Hash64_SwappedWordsDiffer()
+    {
+        var first = "abcdefghABCDEFGH"u8.ToArray();
+        var swapped = "ABCDEFGHabcdefgh"u8.ToArray();
+
+        FastHash.Hash64(first).ShouldNotBe(FastHash.Hash64(swapped));
+    }
+
+    [Fact]
     public void ByteRanges_UnionMatchesCountingEveryByte()
     {
         var random = new Random(7);
