@@ -36,6 +36,36 @@ public sealed class DownloadStorageRulesTests
         ]);
     }
 
+    [Fact]
+    public void Malformed_lines_are_dated_by_the_request_before_them_and_reported_in_line_order()
+    {
+        // The engine applies a request a little after reading it (to overlap its memory loads); a malformed line read
+        // in between must still come after the request before it and be dated by it.
+        static string Line(string id, string time, string ip) =>
+            $$"""{"requestId": "{{id}}", "time": "{{time}}", "method": "GET", "status": 200, "url": "{{Url}}", "ip": "{{ip}}", "userAgent": "{{App}}", "bytesServed": 57700000}""";
+        var log = string.Join('\n',
+            Line("a", "2026-03-09T10:00:00Z", "203.0.113.1"),
+            "not json",
+            Line("b", "2026-03-10T01:00:00Z", "not-an-address"),
+            "{\"requestId\": 5}",
+            Line("c", "2026-03-10T02:00:00Z", "203.0.113.2"));
+        var malformed = new List<long>();
+        var drops = new List<(DropReason Reason, DateOnly Day, long Requests)>();
+        var counter = new DownloadCounter(new EpisodeCatalog([HourLong]), Settings(), onMalformed: (line, _) => malformed.Add(line),
+            onDrop: (r, d, n) => drops.Add((r, d, n)));
+
+        JsonlRequestReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(log)), counter);
+        counter.Finish().Downloads.ShouldBe(2);
+
+        malformed.ShouldBe([2, 3, 4]);
+        drops.ShouldBe(
+        [
+            (DropReason.Malformed, new DateOnly(2026, 3, 9), 1),
+            (DropReason.Malformed, new DateOnly(2026, 3, 10), 1),
+            (DropReason.Malformed, new DateOnly(2026, 3, 10), 1),
+        ]);
+    }
+
     [Theory]
     [InlineData("2026-03-10T12:00:00Z", "2026-03-04")] // 7 days back is 2026-03-03 12:00: the 3rd is partly deleted
     [InlineData("2026-03-10T00:00:00Z", "2026-03-03")] // exactly midnight: the 3rd is whole
