@@ -89,10 +89,15 @@ internal static class IpAddresses
         }
     }
 
+    /// <summary>
+    /// RFC 4291 text: eight groups of 1 to 4 hex digits, at most one "::" for a run of zero groups, and optionally a
+    /// dotted IPv4 address as the last two groups. The groups are shifted into place as they are read: those before
+    /// the "::" into <c>head</c>, those after it into <c>tail</c>.
+    /// </summary>
     private static bool TryParseIPv6(ReadOnlySpan<byte> text, out UInt128 address)
     {
         address = default;
-        Span<ushort> groups = stackalloc ushort[8];
+        UInt128 head = 0, tail = 0;
         var count = 0;
         var gap = -1;
         var position = 0;
@@ -119,7 +124,8 @@ internal static class IpAddresses
 
             var start = position;
             var group = 0;
-            while (position < text.Length && HexValue(text[position]) is var digit and >= 0)
+            int digit;
+            while (position < text.Length && (digit = HexValue(text[position])) >= 0)
             {
                 group = (group << 4) | digit;
                 position++;
@@ -137,9 +143,16 @@ internal static class IpAddresses
                     return false;
                 }
 
-                groups[count++] = (ushort)(v4 >> 16);
-                groups[count++] = (ushort)v4;
-                position = text.Length;
+                if (gap < 0)
+                {
+                    head = (head << 32) | v4;
+                }
+                else
+                {
+                    tail = (tail << 32) | v4;
+                }
+
+                count += 2;
                 break;
             }
 
@@ -148,7 +161,16 @@ internal static class IpAddresses
                 return false;
             }
 
-            groups[count++] = (ushort)group;
+            if (gap < 0)
+            {
+                head = (head << 16) | (uint)group;
+            }
+            else
+            {
+                tail = (tail << 16) | (uint)group;
+            }
+
+            count++;
             if (position == text.Length)
             {
                 break;
@@ -180,32 +202,24 @@ internal static class IpAddresses
             }
         }
 
-        if (gap < 0 ? count != 8 : count > 7)
+        if (gap < 0)
+        {
+            if (count != 8)
+            {
+                return false;
+            }
+
+            address = head;
+            return true;
+        }
+
+        if (count > 7)
         {
             return false;
         }
 
-        Span<ushort> full = stackalloc ushort[8];
-        full.Clear();
-        if (gap < 0)
-        {
-            groups.CopyTo(full);
-        }
-        else
-        {
-            groups[..gap].CopyTo(full);
-            var tail = count - gap;
-            groups.Slice(gap, tail).CopyTo(full[(8 - tail)..]);
-        }
-
-        ulong high = 0, low = 0;
-        for (var i = 0; i < 4; i++)
-        {
-            high = (high << 16) | full[i];
-            low = (low << 16) | full[i + 4];
-        }
-
-        address = new UInt128(high, low);
+        // The groups before the "::" go to the top; the zero groups it stands for fill the space to the tail.
+        address = gap == 0 ? tail : (head << (16 * (8 - gap))) | tail;
         return true;
     }
 

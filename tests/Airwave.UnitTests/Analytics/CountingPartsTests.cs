@@ -21,6 +21,11 @@ public sealed class CountingPartsTests
     [InlineData("::ffff:192.0.2.128")]
     [InlineData("64:ff9b::192.0.2.33")]
     [InlineData("1::")]
+    [InlineData("1:2:3:4:5:6:7::")]
+    [InlineData("::2:3:4:5:6:7:8")]
+    [InlineData("1:2:3:4:5:6:192.0.2.1")]
+    [InlineData("1:2::192.0.2.1")]
+    [InlineData("ABCD:ef01::FfFf")]
     public void IpAddresses_ParseLikeTheFramework(string text)
     {
         IpAddresses.TryParse(Encoding.ASCII.GetBytes(text), out var parsed).ShouldBeTrue();
@@ -44,6 +49,10 @@ public sealed class CountingPartsTests
     [InlineData(":1")]
     [InlineData("1:")]
     [InlineData("example.com")]
+    [InlineData("1:2:3:4:5:6:7")]
+    [InlineData("1::2:3:4:5:6:7:8")]
+    [InlineData("1:2:3:4:5:6:7:192.0.2.1")]
+    [InlineData("::1:2:3:4:5:6:192.0.2.1")]
     public void IpAddresses_RejectInvalidText(string text) =>
         IpAddresses.TryParse(Encoding.ASCII.GetBytes(text.TrimEnd() == text ? text : text + "x"), out _).ShouldBeFalse();
 
