@@ -622,6 +622,17 @@ internal sealed class DownloadCounter : IRequestSink
                     _listeners.Prefetch(ahead.Listener, 0);
                 }
 
+                if (k + PrefetchDistance / 2 < keys.Count)
+                {
+                    // Asked for above a few steps ago: the listener it points to can be asked for now.
+                    var nearer = keys[k + PrefetchDistance / 2];
+                    ref var aheadPair = ref _pairs.Find(nearer.Listener, nearer.Episode);
+                    if (!Unsafe.IsNullRef(ref aheadPair))
+                    {
+                        Prefetch(ref _listenerStates[aheadPair.Listener]);
+                    }
+                }
+
                 var key = keys[k];
                 ref var pair = ref _pairs.Find(key.Listener, key.Episode);
                 if (Unsafe.IsNullRef(ref pair) || pair.ScheduledHour != hour)
