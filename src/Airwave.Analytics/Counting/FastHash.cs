@@ -96,6 +96,7 @@ internal static class FastHash
     private static ulong Round(ulong lane, ulong word) => BitOperations.RotateLeft(lane ^ (word * Prime2), 31) * Prime1;
 
     /// <summary>Combines fixed-size values (four 64-bit words) under a 128-bit key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static UInt128 Combine(UInt128 key, ulong w0, ulong w1, ulong w2, ulong w3)
     {
         var a = (ulong)(key >> 64) ^ Prime1;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -80,6 +81,7 @@ internal sealed class ListenerKeys
     /// windows carry across midnight. Keyed, never written anywhere, and fast: the HMAC is computed only once per
     /// listener and period, when a download is counted.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public UInt128 Fingerprint(UInt128 listenerAddress, UInt128 userAgentHash) =>
         FastHash.Combine(_fingerprintKey, (ulong)(listenerAddress >> 64), (ulong)listenerAddress, (ulong)(userAgentHash >> 64), (ulong)userAgentHash);
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Airwave.Analytics.Counting;
 
 /// <summary>
@@ -12,6 +14,7 @@ internal sealed class Utf8Map<TValue>
 
     public int Count => _count;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetValue(ReadOnlySpan<byte> key, ulong hash, out TValue value)
     {
         var entries = _entries;
