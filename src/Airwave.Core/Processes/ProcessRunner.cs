@@ -63,6 +63,10 @@ public static class ProcessRunner
         process.StandardInput.Close();
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
+
+        // Killed the moment it is cancelled or overruns: reading its output ends only when the tool is gone, and waiting
+        // for that would otherwise wait for the tool to finish its work (ffmpeg encoding a long file).
+        using var killOnCancel = timeoutSource.Token.Register(() => Kill(process));
         var stderr = ReadBoundedAsync(process.StandardError);
         var stdout = readStdout is not null
             ? readStdout(process.StandardOutput.BaseStream, timeoutSource.Token)
@@ -91,6 +95,10 @@ public static class ProcessRunner
         catch (InvalidOperationException)
         {
             // It exited on its own meanwhile.
+        }
+        catch (Win32Exception)
+        {
+            // It could not be killed (it is exiting, or not ours to kill): reading its output ends when it ends.
         }
     }
 
