@@ -12,13 +12,18 @@ public static class ServerProcess
     public static Process Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? stdin = null,
         bool captureOutput = false)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // Through env, which starts dotnet with SIGINT at its default: a shell without job control starts background
+        // commands with SIGINT ignored, all their descendants inherit that, and a .NET process then never sees the
+        // Ctrl-C that Interrupt sends. How the test run was started must not decide what the tests see.
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(RepositoryPaths.ServerDll);
         foreach (var argument in arguments)
         {
