@@ -13,7 +13,6 @@ internal sealed class ChunkedList<T>(Stack<T[]> pool) where T : struct
     private const int ChunkSize = 1 << ChunkShift;
 
     private readonly List<T[]> _chunks = [];
-    private T[] _last = [];
 
     public int Count { get; private set; }
 
@@ -24,11 +23,10 @@ internal sealed class ChunkedList<T>(Stack<T[]> pool) where T : struct
         var offset = Count & (ChunkSize - 1);
         if (offset == 0)
         {
-            _last = pool.Count > 0 ? pool.Pop() : new T[ChunkSize];
-            _chunks.Add(_last);
+            _chunks.Add(pool.Count > 0 ? pool.Pop() : new T[ChunkSize]);
         }
 
-        _last[offset] = item;
+        _chunks[^1][offset] = item;
         Count++;
     }
 
@@ -41,7 +39,6 @@ internal sealed class ChunkedList<T>(Stack<T[]> pool) where T : struct
         }
 
         _chunks.Clear();
-        _last = [];
         Count = 0;
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using System.Text;
 using Airwave.Analytics.Counting.UserAgents;
 using Airwave.Analytics.Geography;
@@ -259,14 +258,14 @@ internal sealed class DownloadCounter : IRequestSink
         ref var pair = ref _pairs.Find(request.Fingerprint, request.Episode);
         if (!Unsafe.IsNullRef(ref pair))
         {
-            Prefetch(ref _listenerStates[pair.Listener]);
+            CacheHints.Prefetch(ref _listenerStates[pair.Listener]);
             return;
         }
 
         ref var index = ref _listeners.Find(request.Fingerprint, 0);
         if (!Unsafe.IsNullRef(ref index))
         {
-            Prefetch(ref _listenerStates[index]);
+            CacheHints.Prefetch(ref _listenerStates[index]);
         }
     }
 
@@ -629,7 +628,7 @@ internal sealed class DownloadCounter : IRequestSink
                     ref var aheadPair = ref _pairs.Find(nearer.Listener, nearer.Episode);
                     if (!Unsafe.IsNullRef(ref aheadPair))
                     {
-                        Prefetch(ref _listenerStates[aheadPair.Listener]);
+                        CacheHints.Prefetch(ref _listenerStates[aheadPair.Listener]);
                     }
                 }
 
@@ -680,7 +679,7 @@ internal sealed class DownloadCounter : IRequestSink
             {
                 if (k + PrefetchDistance < listeners.Count)
                 {
-                    Prefetch(ref _listenerStates[listeners[k + PrefetchDistance]]);
+                    CacheHints.Prefetch(ref _listenerStates[listeners[k + PrefetchDistance]]);
                 }
 
                 if (k + PrefetchDistance / 2 < listeners.Count)
@@ -829,16 +828,6 @@ internal sealed class DownloadCounter : IRequestSink
         }
 
         return index;
-    }
-
-    /// <summary>Asks the processor to start loading a listener's state (see <see cref="PairTable{TValue}.Prefetch"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Prefetch(ref ListenerState listener)
-    {
-        if (Sse.IsSupported)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref listener));
-        }
     }
 
     /// <summary>Drops the request being read.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace Airwave.Analytics.Counting;
 
@@ -109,22 +108,9 @@ internal sealed class PairTable<TValue> where TValue : struct
         }
     }
 
-    /// <summary>
-    /// Asks the processor to start loading the slot where a lookup of the key begins, so that a lookup a little later
-    /// finds it in the cache instead of waiting on memory (the tables are far larger than the cache, and their
-    /// lookups are random). Only a hint: it changes no state and cannot fail.
-    /// </summary>
+    /// <summary>Asks for the slot where a lookup of the key begins, so a lookup a little later finds it in the cache.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(UInt128 key, int sub)
-    {
-        if (Sse.IsSupported)
-        {
-            // A slot may straddle two cache lines. Should the array move before the hint runs, the hint is wasted.
-            var slot = (byte*)Unsafe.AsPointer(ref _slots[Home(key, sub, _slots.Length - 1)]);
-            Sse.Prefetch0(slot);
-            Sse.Prefetch0(slot + Unsafe.SizeOf<Slot>() - 1);
-        }
-    }
+    public void Prefetch(UInt128 key, int sub) => CacheHints.Prefetch(ref _slots[Home(key, sub, _slots.Length - 1)]);
 
     public ref TValue Find(UInt128 key, int sub)
     {

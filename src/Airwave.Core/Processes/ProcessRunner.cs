@@ -77,7 +77,7 @@ public static class ProcessRunner
         }
         catch (OperationCanceledException)
         {
-            Kill(process);
+            // Killed already, by the registration above.
             await process.WaitForExitAsync(CancellationToken.None);
             cancellationToken.ThrowIfCancellationRequested();
             throw new ProcessFailedException($"{fileName} did not finish within {timeout}.");

@@ -60,7 +60,7 @@ public sealed class ProcessRunnerTests
         {
             // A killed child that its parent has not reaped yet is a zombie ("Z"): it runs no more.
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z') is false;
+            return !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
         }
         catch (IOException)
         {
