@@ -11,7 +11,7 @@ namespace Airwave.Analytics.Counting;
 /// </summary>
 internal static class CacheHints
 {
-    /// <summary>Asks for the cache lines of <paramref name="value"/>: its first and its last byte (a struct may straddle two).</summary>
+    /// <summary>Asks for the cache lines of <paramref name="value"/>: every 64 bytes from its first, and its last byte.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Prefetch<T>(ref T value) where T : struct
     {
@@ -19,6 +19,16 @@ internal static class CacheHints
         {
             var first = (byte*)Unsafe.AsPointer(ref value);
             Sse.Prefetch0(first);
+            if (Unsafe.SizeOf<T>() > 64)
+            {
+                Sse.Prefetch0(first + 64);
+            }
+
+            if (Unsafe.SizeOf<T>() > 128)
+            {
+                Sse.Prefetch0(first + 128);
+            }
+
             Sse.Prefetch0(first + Unsafe.SizeOf<T>() - 1);
         }
     }

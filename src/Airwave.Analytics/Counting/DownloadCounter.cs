@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -539,8 +540,8 @@ internal sealed class DownloadCounter : IRequestSink
     {
         var day = (int)(time / Day);
         ref var listener = ref _listenerStates[listenerIndex];
-        var bucket = listener.Bucket(day);
-        if (bucket is null)
+        ref var downloads = ref listener.Day(day);
+        if (Unsafe.IsNullRef(ref downloads))
         {
             var period = _keys.PeriodOf(day);
             if (_onDownload is not null && listener.IdentityPeriod != period)
@@ -552,13 +553,12 @@ internal sealed class DownloadCounter : IRequestSink
                 listener.Place = _geo?.Lookup(listenerAddress) ?? GeoLocation.Unknown;
             }
 
-            bucket = _freeBuckets.Count > 0 ? _freeBuckets.Pop() : new DayBucket();
-            bucket.Start(day, period, listener.Identity, listener.Place);
-            listener.AddBucket(bucket);
+            downloads = ref listener.OpenDay(day, _freeBuckets);
+            downloads.Start(day, listener.Identity, listener.Place);
             ListenersClosingOn(day).Add(listenerIndex);
         }
 
-        bucket.Add(episode, attributes, requests);
+        downloads.Add(episode, attributes, requests);
     }
 
     /// <summary>Ends the input: every pending range expires, every day is closed, and the totals are final.</summary>
@@ -689,10 +689,9 @@ internal sealed class DownloadCounter : IRequestSink
                 }
 
                 var listener = listeners[k];
-                if (_listenerStates[listener].TakeBucket(day) is { } bucket)
+                if (_listenerStates[listener].TakeDay(day, _freeBuckets, out var downloads))
                 {
-                    Commit(listener, bucket);
-                    _freeBuckets.Push(bucket);
+                    Commit(listener, downloads);
                 }
 
                 ReleaseIfIdle(listener);
@@ -747,7 +746,7 @@ internal sealed class DownloadCounter : IRequestSink
     private void ReleaseIfIdle(int index)
     {
         ref var listener = ref _listenerStates[index];
-        if (listener.Pairs == 0 && !listener.HasBuckets && listener.Fingerprint != UInt128.Zero)
+        if (listener.Pairs == 0 && !listener.HasDays && listener.Fingerprint != UInt128.Zero)
         {
             _listeners.Remove(listener.Fingerprint, 0);
             listener.Fingerprint = UInt128.Zero;
@@ -756,42 +755,43 @@ internal sealed class DownloadCounter : IRequestSink
     }
 
     /// <summary>A closed day of one listener: the volume rule, then its downloads join the totals.</summary>
-    private void Commit(int listenerIndex, DayBucket bucket)
+    private void Commit(int listenerIndex, in DayDownloads day)
     {
         ref var listener = ref _listenerStates[listenerIndex];
-        if (!listener.Safe && bucket.DistinctEpisodes > _settings.MaxEpisodesPerListenerPerDay)
+        if (!listener.Safe && day.DistinctEpisodes() > _settings.MaxEpisodesPerListenerPerDay)
         {
-            Drop(DropReason.ExcessiveVolume, bucket.Requests, bucket.Day);
+            Drop(DropReason.ExcessiveVolume, day.Requests, day.Day);
             return;
         }
 
-        foreach (var download in bucket.Downloads)
+        for (var i = 0; i < day.Count; i++)
         {
+            var download = day[i];
             _totalDownloads++;
             _episodeDownloads[download.Episode]++;
             Increment(_byName, download.Attributes.NameId);
             Increment(_byDevice, download.Attributes.DeviceId);
             Increment(_byOs, download.Attributes.OsId);
-            _onDownload?.Invoke(new CountedDownload(_episodes.Episodes[download.Episode].Id, DateOnly.FromDateTime(UtcTime.ToDateTime(bucket.Day * Day)),
-                bucket.Identity, _userAgents.Names[download.Attributes.NameId], _userAgents.DeviceCategories[download.Attributes.DeviceId],
-                _userAgents.OperatingSystemNames[download.Attributes.OsId], bucket.Place));
+            _onDownload?.Invoke(new CountedDownload(_episodes.Episodes[download.Episode].Id, DateOnly.FromDayNumber(day.Day),
+                day.Identity, _userAgents.Names[download.Attributes.NameId], _userAgents.DeviceCategories[download.Attributes.DeviceId],
+                _userAgents.OperatingSystemNames[download.Attributes.OsId], day.Place));
         }
 
         if (_keys.Rotation == KeyRotation.Day)
         {
-            // A listener has one bucket a day and identities change every day: each committed bucket is one distinct
+            // A listener has one open day a day and identities change every day: each committed day is one distinct
             // listener of the period, and each of its episodes one distinct listener of that episode.
             _totalListeners++;
-            bucket.CountEpisodeListeners(_episodeListeners);
+            day.CountEpisodeListeners(_episodeListeners);
             return;
         }
 
-        ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(_periods, bucket.Period, out _);
+        ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(_periods, _keys.PeriodOf(day.Day), out _);
         totals ??= new PeriodTotals();
         totals.Listeners.Add(listener.Fingerprint);
-        foreach (var download in bucket.Downloads)
+        for (var i = 0; i < day.Count; i++)
         {
-            totals.ListenerEpisodes.Add(new IdentityEpisode(listener.Fingerprint, download.Episode));
+            totals.ListenerEpisodes.Add(new IdentityEpisode(listener.Fingerprint, day[i].Episode));
         }
     }
 
@@ -921,19 +921,6 @@ internal sealed class DownloadCounter : IRequestSink
 
     private readonly record struct PendingDownload(int Episode, Attributes Attributes);
 
-    private static bool ContainsEpisodeIn(ReadOnlySpan<PendingDownload> downloads, int episode)
-    {
-        foreach (var download in downloads)
-        {
-            if (download.Episode == episode)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>What one listener has going on one episode.</summary>
     /// <remarks>
     /// No object references (the listener is an index, extra byte ranges live in <see cref="RangeStore"/>) and hours as
@@ -970,9 +957,17 @@ internal sealed class DownloadCounter : IRequestSink
     }
 
     /// <summary>One listener (address and user agent): its identity for the current key period and its open days.</summary>
+    /// <remarks>
+    /// The listener's latest open day is held in the state itself: most listeners have one open day with one or two
+    /// downloads, and a download then touches no memory beyond the state, which <see cref="Accept"/> has asked for.
+    /// </remarks>
     private struct ListenerState
     {
-        private DayBucket? _buckets;
+        /// <summary>The latest open day (<see cref="DayDownloads.Day"/> zero: none).</summary>
+        public DayDownloads Open;
+
+        /// <summary>Earlier days still open (a listener active across midnight, or a late request).</summary>
+        private DayBucket? _earlier;
 
         /// <summary>The lookup key; zero once the listener is forgotten.</summary>
         public UInt128 Fingerprint;
@@ -989,7 +984,7 @@ internal sealed class DownloadCounter : IRequestSink
         /// <summary>Where the listener was when the identity was computed: looked up once per listener and key period.</summary>
         public GeoLocation Place;
 
-        public readonly bool HasBuckets => _buckets is not null;
+        public readonly bool HasDays => Open.Day != 0 || _earlier is not null;
 
         public void Start(UInt128 fingerprint)
         {
@@ -999,108 +994,193 @@ internal sealed class DownloadCounter : IRequestSink
             IdentityPeriod = -1;
             Identity = default;
             Place = GeoLocation.Unknown;
-            _buckets = null;
+            Open = default;
+            _earlier = null;
         }
 
-        public readonly DayBucket? Bucket(int day)
+        /// <summary>The open day <paramref name="day"/>, or a null reference.</summary>
+        [UnscopedRef]
+        public ref DayDownloads Day(int day)
         {
-            for (var bucket = _buckets; bucket is not null; bucket = bucket.Next)
+            if (Open.Day == day)
             {
-                if (bucket.Day == day)
+                return ref Open;
+            }
+
+            for (var bucket = _earlier; bucket is not null; bucket = bucket.Next)
+            {
+                if (bucket.Downloads.Day == day)
                 {
-                    return bucket;
+                    return ref bucket.Downloads;
                 }
             }
 
-            return null;
+            return ref Unsafe.NullRef<DayDownloads>();
         }
 
-        public void AddBucket(DayBucket bucket)
+        /// <summary>
+        /// Opens a day that is not open yet. The latest day stays in the state; an earlier one moves to (or, for a late
+        /// request, starts in) a bucket from <paramref name="free"/>.
+        /// </summary>
+        [UnscopedRef]
+        public ref DayDownloads OpenDay(int day, Stack<DayBucket> free)
         {
-            bucket.Next = _buckets;
-            _buckets = bucket;
-        }
-
-        public DayBucket? TakeBucket(int day)
-        {
-            DayBucket? previous = null;
-            for (var bucket = _buckets; bucket is not null; previous = bucket, bucket = bucket.Next)
+            if (Open.Day == 0)
             {
-                if (bucket.Day == day)
+                return ref Open;
+            }
+
+            var bucket = free.Count > 0 ? free.Pop() : new DayBucket();
+            bucket.Next = _earlier;
+            _earlier = bucket;
+            if (day < Open.Day)
+            {
+                return ref bucket.Downloads;
+            }
+
+            bucket.Downloads = Open;
+            Open = default;
+            return ref Open;
+        }
+
+        /// <summary>Closes the day <paramref name="day"/>: false when it had no downloads of this listener.</summary>
+        public bool TakeDay(int day, Stack<DayBucket> free, out DayDownloads downloads)
+        {
+            if (Open.Day == day)
+            {
+                downloads = Open;
+                Open = default;
+                return true;
+            }
+
+            DayBucket? previous = null;
+            for (var bucket = _earlier; bucket is not null; previous = bucket, bucket = bucket.Next)
+            {
+                if (bucket.Downloads.Day == day)
                 {
                     if (previous is null)
                     {
-                        _buckets = bucket.Next;
+                        _earlier = bucket.Next;
                     }
                     else
                     {
                         previous.Next = bucket.Next;
                     }
 
+                    downloads = bucket.Downloads;
+                    bucket.Downloads = default;
                     bucket.Next = null;
-                    return bucket;
+                    free.Push(bucket);
+                    return true;
                 }
             }
 
-            return null;
+            downloads = default;
+            return false;
         }
     }
 
-    /// <summary>One listener's downloads in one UTC day, held until the day is over for the volume rule.</summary>
+    /// <summary>An earlier open day of a listener, in a list from <see cref="ListenerState"/>.</summary>
     private sealed class DayBucket
     {
-        private PendingDownload[] _downloads = new PendingDownload[4];
-        private int _count;
-
+        public DayDownloads Downloads;
         public DayBucket? Next;
+    }
 
-        public int Day { get; private set; }
-
-        public int Period { get; private set; }
-
-        public UInt128 Identity { get; private set; }
-
-        public GeoLocation Place { get; private set; } = GeoLocation.Unknown;
+    /// <summary>One listener's downloads in one UTC day, held until the day is over for the volume rule.</summary>
+    private struct DayDownloads
+    {
+        /// <summary>Days since 0001-01-01; zero while nothing is open.</summary>
+        public int Day;
 
         /// <summary>Requests that made up the downloads (what the volume rule drops).</summary>
-        public long Requests { get; private set; }
+        public int Requests;
 
-        public int DistinctEpisodes { get; private set; }
+        public int Count;
 
-        public ReadOnlySpan<PendingDownload> Downloads => _downloads.AsSpan(0, _count);
+        /// <summary>The first two downloads in place; a third and later in <see cref="_more"/>.</summary>
+        private PendingDownload _first;
+        private PendingDownload _second;
+        private PendingDownload[]? _more;
 
-        public void Start(int day, int period, UInt128 identity, GeoLocation place)
+        public UInt128 Identity;
+        public GeoLocation Place;
+
+        public readonly PendingDownload this[int index] => index switch
         {
-            (Day, Period, Identity, Place, Requests, DistinctEpisodes, _count, Next) = (day, period, identity, place, 0, 0, 0, null);
+            0 => _first,
+            1 => _second,
+            _ => _more![index - 2],
+        };
+
+        public void Start(int day, UInt128 identity, GeoLocation place) => (Day, Identity, Place) = (day, identity, place);
+
+        public readonly int DistinctEpisodes()
+        {
+            var distinct = 0;
+            for (var i = 0; i < Count; i++)
+            {
+                distinct += IsFirstOf(i) ? 1 : 0;
+            }
+
+            return distinct;
         }
 
-        public void CountEpisodeListeners(long[] episodeListeners)
+        /// <summary>Counts each episode once per listener.</summary>
+        public readonly void CountEpisodeListeners(long[] episodeListeners)
         {
-            for (var i = 0; i < _count; i++)
+            for (var i = 0; i < Count; i++)
             {
-                if (!ContainsEpisodeIn(_downloads.AsSpan(0, i), _downloads[i].Episode))
+                if (IsFirstOf(i))
                 {
-                    episodeListeners[_downloads[i].Episode]++;
+                    episodeListeners[this[i].Episode]++;
                 }
             }
         }
 
+        /// <summary>
+        /// Every download is kept even past the limit (a safe-listed listener keeps them all); a listener has at most two
+        /// downloads of an episode in a day, so this stays bounded by the catalogue.
+        /// </summary>
         public void Add(int episode, Attributes attributes, int requests)
         {
-            // Every download is kept even past the limit (a safe-listed listener keeps them all); a listener has at
-            // most two downloads of an episode in a day, so this stays bounded by the catalogue.
             Requests += requests;
-            if (!ContainsEpisodeIn(Downloads, episode))
+            var download = new PendingDownload(episode, attributes);
+            switch (Count)
             {
-                DistinctEpisodes++;
+                case 0:
+                    _first = download;
+                    break;
+                case 1:
+                    _second = download;
+                    break;
+                default:
+                    _more ??= new PendingDownload[4];
+                    if (Count - 2 == _more.Length)
+                    {
+                        Array.Resize(ref _more, _more.Length * 2);
+                    }
+
+                    _more[Count - 2] = download;
+                    break;
             }
 
-            if (_count == _downloads.Length)
+            Count++;
+        }
+
+        /// <summary>Whether download <paramref name="index"/> is the first of its episode this day.</summary>
+        private readonly bool IsFirstOf(int index)
+        {
+            var episode = this[index].Episode;
+            for (var j = 0; j < index; j++)
             {
-                Array.Resize(ref _downloads, _count * 2);
+                if (this[j].Episode == episode)
+                {
+                    return false;
+                }
             }
 
-            _downloads[_count++] = new PendingDownload(episode, attributes);
+            return true;
         }
     }
 

@@ -375,6 +375,32 @@ public sealed class DownloadCounterTests
     }
 
     [Fact]
+    public void ExcessiveVolume_ListenerAcrossMidnight_EachDayJudgedOnItsOwn()
+    {
+        // Three episodes late on the 9th (over the limit of two), then one after midnight while the 9th is still open.
+        string[] times = ["2026-03-09T23:50:00Z", "2026-03-09T23:51:00Z", "2026-03-09T23:52:00Z", "2026-03-10T00:10:00Z"];
+        var requests = times.Select((time, i) => Get(time, url: $"https://media.example.com/{i}.mp3", fileSize: 2_000_000));
+
+        var result = Count(requests, Settings() with { MaxEpisodesPerListenerPerDay = 2 }, ManyEpisodes(4));
+
+        result.Downloads.ShouldBe(1);
+        result.ShouldOnlyDrop(DropReason.ExcessiveVolume, 3);
+    }
+
+    [Fact]
+    public void ExcessiveVolume_LateRequestsForTheDayBefore_JoinThatDayNotTheNext()
+    {
+        // Two episodes on the 10th, then three late requests dated the 9th (within the allowed lateness).
+        string[] times = ["2026-03-10T00:10:00Z", "2026-03-10T00:11:00Z", "2026-03-09T23:57:00Z", "2026-03-09T23:58:00Z", "2026-03-09T23:59:00Z"];
+        var requests = times.Select((time, i) => Get(time, url: $"https://media.example.com/{i}.mp3", fileSize: 2_000_000));
+
+        var result = Count(requests, Settings() with { MaxEpisodesPerListenerPerDay = 2 }, ManyEpisodes(5));
+
+        result.Downloads.ShouldBe(2);
+        result.ShouldOnlyDrop(DropReason.ExcessiveVolume, 3);
+    }
+
+    [Fact]
     public void Listeners_DistinctPerEpisodeAndInTotal()
     {
         var episodes = ManyEpisodes(2);
