@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Airwave.Analytics.Counting;
 
@@ -201,6 +203,169 @@ internal sealed class PairTable<TValue> where TValue : struct
         public UInt128 Key;
         public int Sub;
         public bool Used;
+        public TValue Value;
+    }
+}
+
+/// <summary>
+/// A map from (listener index, episode) to a struct value stored in the slot itself: open addressing, linear probing,
+/// backward-shift deletion, like <see cref="PairTable{TValue}"/>, but with a key of two integers and slots padded to a
+/// power of two bytes and laid out from a 64-byte boundary, so that a slot of up to 64 bytes sits in one cache line and
+/// a lookup loads one line. The slots live in a pinned array (it never moves, so the alignment holds). Listener index
+/// zero marks an empty slot. A reference returned by <see cref="GetOrAdd"/> or <see cref="Find"/> is valid until the
+/// next add or remove.
+/// </summary>
+internal sealed class ListenerEpisodeTable<TValue> where TValue : struct
+{
+    private const int CacheLine = 64;
+
+    private static readonly int Stride = (int)BitOperations.RoundUpToPowerOf2((uint)Unsafe.SizeOf<Slot>());
+
+    private byte[] _memory = [];
+    private int _offset;
+    private int _mask;
+    private int _shift;
+    private int _count;
+
+    public ListenerEpisodeTable() => Allocate(1024);
+
+    public int Count => _count;
+
+    public ref TValue GetOrAdd(int listener, int episode, out bool exists)
+    {
+        if (10 * (_count + 1) > 7 * (_mask + 1))
+        {
+            Grow();
+        }
+
+        for (var i = Home(listener, episode); ; i = (i + 1) & _mask)
+        {
+            ref var slot = ref At(i);
+            if (slot.Listener == 0)
+            {
+                slot.Listener = listener;
+                slot.Episode = episode;
+                slot.Value = default;
+                _count++;
+                exists = false;
+                return ref slot.Value;
+            }
+
+            if (slot.Listener == listener && slot.Episode == episode)
+            {
+                exists = true;
+                return ref slot.Value;
+            }
+        }
+    }
+
+    /// <summary>Asks for the slot where a lookup of the key begins, so a lookup a little later finds it in the cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int listener, int episode) => CacheHints.Prefetch(ref At(Home(listener, episode)));
+
+    public ref TValue Find(int listener, int episode)
+    {
+        for (var i = Home(listener, episode); ; i = (i + 1) & _mask)
+        {
+            ref var slot = ref At(i);
+            if (slot.Listener == 0)
+            {
+                return ref Unsafe.NullRef<TValue>();
+            }
+
+            if (slot.Listener == listener && slot.Episode == episode)
+            {
+                return ref slot.Value;
+            }
+        }
+    }
+
+    public bool Remove(int listener, int episode)
+    {
+        var i = Home(listener, episode);
+        while (true)
+        {
+            ref var slot = ref At(i);
+            if (slot.Listener == 0)
+            {
+                return false;
+            }
+
+            if (slot.Listener == listener && slot.Episode == episode)
+            {
+                break;
+            }
+
+            i = (i + 1) & _mask;
+        }
+
+        // Backward shift: move later entries of the probe run into the hole when their home allows it.
+        var hole = i;
+        var j = (hole + 1) & _mask;
+        while (At(j).Listener != 0)
+        {
+            var home = Home(At(j).Listener, At(j).Episode);
+            var between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+            if (!between)
+            {
+                At(hole) = At(j);
+                hole = j;
+            }
+
+            j = (j + 1) & _mask;
+        }
+
+        At(hole) = default;
+        _count--;
+        return true;
+    }
+
+    /// <summary>Fibonacci hashing of the two integers: the top bits of their product with 2^64 / φ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Home(int listener, int episode) =>
+        (int)(((((ulong)(uint)listener << 32) | (uint)episode) * 0x9E3779B97F4A7C15UL) >> _shift);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Slot At(int index) =>
+        ref Unsafe.As<byte, Slot>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_memory), _offset + (index * Stride)));
+
+    private unsafe void Allocate(int capacity)
+    {
+        _memory = GC.AllocateArray<byte>((capacity * Stride) + CacheLine, pinned: true);
+        var address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_memory));
+        _offset = (int)((CacheLine - (address & (CacheLine - 1))) & (CacheLine - 1));
+        _mask = capacity - 1;
+        _shift = 64 - BitOperations.Log2((uint)capacity);
+        _count = 0;
+    }
+
+    private void Grow()
+    {
+        var (old, oldOffset, oldCapacity) = (_memory, _offset, _mask + 1);
+        Allocate(oldCapacity * 2);
+        for (var k = 0; k < oldCapacity; k++)
+        {
+            var slot = Unsafe.As<byte, Slot>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(old), oldOffset + (k * Stride)));
+            if (slot.Listener == 0)
+            {
+                continue;
+            }
+
+            var i = Home(slot.Listener, slot.Episode);
+            while (At(i).Listener != 0)
+            {
+                i = (i + 1) & _mask;
+            }
+
+            At(i) = slot;
+            _count++;
+        }
+    }
+
+    private struct Slot
+    {
+        public int Listener;
+        public int Episode;
         public TValue Value;
     }
 }

@@ -1,0 +1,74 @@
+using Airwave.Analytics.Counting;
+
+namespace Airwave.UnitTests.Analytics;
+
+public sealed class ListenerEpisodeTableTests
+{
+    [Fact]
+    public void GetOrAdd_NewKeyStartsAtDefault_ThenFindsWhatWasWritten()
+    {
+        var table = new ListenerEpisodeTable<long>();
+
+        ref var value = ref table.GetOrAdd(7, 0, out var exists);
+        exists.ShouldBeFalse();
+        value.ShouldBe(0);
+        value = 42;
+
+        table.GetOrAdd(7, 0, out exists).ShouldBe(42);
+        exists.ShouldBeTrue();
+        table.Find(7, 0).ShouldBe(42);
+        System.Runtime.CompilerServices.Unsafe.IsNullRef(ref table.Find(7, 1)).ShouldBeTrue();
+        System.Runtime.CompilerServices.Unsafe.IsNullRef(ref table.Find(8, 0)).ShouldBeTrue();
+        table.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void RandomAddsAndRemoves_AgreeWithADictionary_ThroughGrowth()
+    {
+        // Few listeners and episodes, so that probe runs are long and removals shift many entries back.
+        var random = new Random(5);
+        var table = new ListenerEpisodeTable<long>();
+        var expected = new Dictionary<(int, int), long>();
+        for (var step = 0; step < 200_000; step++)
+        {
+            var (listener, episode) = (random.Next(1, 3_000), random.Next(0, 8));
+            if (random.Next(3) == 0)
+            {
+                table.Remove(listener, episode).ShouldBe(expected.Remove((listener, episode)));
+                continue;
+            }
+
+            ref var value = ref table.GetOrAdd(listener, episode, out var exists);
+            exists.ShouldBe(expected.ContainsKey((listener, episode)));
+            value += step;
+            expected[(listener, episode)] = value;
+        }
+
+        table.Count.ShouldBe(expected.Count);
+        foreach (var ((listener, episode), value) in expected)
+        {
+            table.Find(listener, episode).ShouldBe(value);
+        }
+    }
+
+    [Fact]
+    public void Remove_EveryKey_LeavesAnEmptyTableThatStillWorks()
+    {
+        var table = new ListenerEpisodeTable<int>();
+        for (var listener = 1; listener <= 5_000; listener++)
+        {
+            table.GetOrAdd(listener, listener % 5, out _) = listener;
+        }
+
+        for (var listener = 1; listener <= 5_000; listener++)
+        {
+            table.Remove(listener, listener % 5).ShouldBeTrue();
+        }
+
+        table.Count.ShouldBe(0);
+        table.Remove(1, 1).ShouldBeFalse();
+        table.GetOrAdd(1, 1, out var exists) = 9;
+        exists.ShouldBeFalse();
+        table.Find(1, 1).ShouldBe(9);
+    }
+}
