@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -60,8 +59,15 @@ internal sealed class DownloadCounter : IRequestSink
     /// <summary>
     /// The listeners, addressed by index: the (listener, episode) states hold an index, not a reference, so the large
     /// pair table holds no object references for the garbage collector to trace or to mark cards for. Index 0 is unused.
+    /// What a request touches (the fingerprint, the open day and its first download) fills one cache line; the rest,
+    /// seldom needed, is in <see cref="_listenerExtras"/> and <see cref="_identities"/> at the same index.
     /// </summary>
-    private ListenerState[] _listenerStates = new ListenerState[1024];
+    private readonly CacheLineArray<ListenerState> _listenerStates = new(1024);
+
+    private ListenerExtras[] _listenerExtras = new ListenerExtras[1024];
+
+    /// <summary>Per listener, the identity of its latest open day; only when downloads leave the engine.</summary>
+    private ListenerIdentity[]? _identities;
 
     private int _listenerHighWater = 1;
     private readonly Stack<int> _freeListeners = new();
@@ -120,6 +126,7 @@ internal sealed class DownloadCounter : IRequestSink
         Action<CountedDownload>? onDownload = null, Action<DropReason, DateOnly, long>? onDrop = null)
     {
         _onDownload = onDownload;
+        _identities = onDownload is null ? null : new ListenerIdentity[_listenerStates.Length];
         _onDrop = onDrop;
         _geo = settings.Geo;
         _episodes = episodes;
@@ -261,11 +268,7 @@ internal sealed class DownloadCounter : IRequestSink
 
         ref var found = ref _listeners.Find(request.Fingerprint, 0);
         var index = !Unsafe.IsNullRef(ref found) ? found : _freeListeners.TryPeek(out var free) ? free : _listenerHighWater;
-        if (index < _listenerStates.Length)
-        {
-            CacheHints.Prefetch(ref _listenerStates[index]);
-        }
-
+        _listenerStates.Prefetch(index);
         _pairs.Prefetch(index, request.Episode);
     }
 
@@ -536,26 +539,135 @@ internal sealed class DownloadCounter : IRequestSink
         byte[] userAgentDigest)
     {
         var day = (int)(time / Day);
+        var download = new PendingDownload(episode, attributes);
         ref var listener = ref _listenerStates[listenerIndex];
-        ref var downloads = ref listener.Day(day);
-        if (Unsafe.IsNullRef(ref downloads))
+        ref var extras = ref _listenerExtras[listenerIndex];
+        if (listener.Open.Day == day)
         {
-            var period = _keys.PeriodOf(day);
-            if (_onDownload is not null && listener.IdentityPeriod != period)
-            {
-                // The one HMAC per listener and key period, for what leaves the engine; in memory the fingerprint
-                // tells listeners apart. The address is at hand only now, while its request is being read.
-                listener.Identity = _keys.Identity(period, listenerAddress, userAgentDigest);
-                listener.IdentityPeriod = period;
-                listener.Place = _geo?.Lookup(listenerAddress) ?? GeoLocation.Unknown;
-            }
-
-            downloads = ref listener.OpenDay(day, _freeBuckets);
-            downloads.Start(day, listener.Identity, listener.Place);
-            ListenersClosingOn(day).Add(listenerIndex);
+            listener.Open.Add(ref extras.More, download, requests);
+            return;
         }
 
-        downloads.Add(episode, attributes, requests);
+        for (var bucket = listener.HasEarlier ? extras.Earlier : null; bucket is not null; bucket = bucket.Next)
+        {
+            if (bucket.Downloads.Day == day)
+            {
+                bucket.Downloads.Add(download, requests);
+                return;
+            }
+        }
+
+        ListenersClosingOn(day).Add(listenerIndex);
+        if (day < listener.Open.Day)
+        {
+            // A late request for an earlier day: that day opens in a bucket; the latest day stays in the state.
+            var late = _identities is null ? ListenerIdentity.None : IdentityFor(listenerIndex, day, listenerAddress, userAgentDigest, latest: false);
+            KeepEarlier(ref listener, ref extras, new DayDownloads(new DayHead { Day = day }, null, late)).Add(download, requests);
+            return;
+        }
+
+        if (listener.Open.Day != 0)
+        {
+            // A new day for a listener whose day before is still open (across midnight): that one moves to a bucket.
+            KeepEarlier(ref listener, ref extras, TakeOpenDay(listenerIndex, ref listener, ref extras));
+        }
+
+        if (_identities is not null)
+        {
+            IdentityFor(listenerIndex, day, listenerAddress, userAgentDigest, latest: true);
+        }
+
+        listener.Open = new DayHead { Day = day };
+        listener.Open.Add(ref extras.More, download, requests);
+    }
+
+    /// <summary>
+    /// The listener identity (HMAC) and place for a day, computed once per listener and key period: for what leaves the
+    /// engine; in memory the fingerprint tells listeners apart. The address is at hand only now, while its request is
+    /// being read. The identity of the listener's latest open day is kept in <see cref="_identities"/>.
+    /// </summary>
+    private ListenerIdentity IdentityFor(int listenerIndex, int day, UInt128 listenerAddress, byte[] userAgentDigest, bool latest)
+    {
+        var period = _keys.PeriodOf(day);
+        ref var kept = ref _identities![listenerIndex];
+        if (kept.Period == period)
+        {
+            return kept;
+        }
+
+        var identity = new ListenerIdentity(period, _keys.Identity(period, listenerAddress, userAgentDigest),
+            _geo?.Lookup(listenerAddress) ?? GeoLocation.Unknown);
+        if (latest)
+        {
+            kept = identity;
+        }
+
+        return identity;
+    }
+
+    /// <summary>Puts an open day other than the latest in a bucket of the listener's list.</summary>
+    private ref DayDownloads KeepEarlier(ref ListenerState listener, ref ListenerExtras extras, in DayDownloads downloads)
+    {
+        var bucket = _freeBuckets.Count > 0 ? _freeBuckets.Pop() : new DayBucket();
+        bucket.Downloads = downloads;
+        bucket.Next = extras.Earlier;
+        extras.Earlier = bucket;
+        listener.HasEarlier = true;
+        return ref bucket.Downloads;
+    }
+
+    /// <summary>Takes the listener's latest open day out of its state (the extras are read only when it has more than one download).</summary>
+    private DayDownloads TakeOpenDay(int listenerIndex, ref ListenerState listener, ref ListenerExtras extras)
+    {
+        PendingDownload[]? more = null;
+        if (listener.Open.Count > 1)
+        {
+            (more, extras.More) = (extras.More, null);
+        }
+
+        var day = new DayDownloads(listener.Open, more, _identities is null ? ListenerIdentity.None : _identities[listenerIndex]);
+        listener.Open = default;
+        return day;
+    }
+
+    /// <summary>Closes the day <paramref name="day"/> of a listener: false when it had no downloads of this listener.</summary>
+    private bool TakeDay(int listenerIndex, int day, out DayDownloads downloads)
+    {
+        ref var listener = ref _listenerStates[listenerIndex];
+        ref var extras = ref _listenerExtras[listenerIndex];
+        if (listener.Open.Day == day)
+        {
+            downloads = TakeOpenDay(listenerIndex, ref listener, ref extras);
+            return true;
+        }
+
+        DayBucket? previous = null;
+        for (var bucket = listener.HasEarlier ? extras.Earlier : null; bucket is not null; previous = bucket, bucket = bucket.Next)
+        {
+            if (bucket.Downloads.Day != day)
+            {
+                continue;
+            }
+
+            if (previous is null)
+            {
+                extras.Earlier = bucket.Next;
+            }
+            else
+            {
+                previous.Next = bucket.Next;
+            }
+
+            listener.HasEarlier = extras.Earlier is not null;
+            downloads = bucket.Downloads;
+            bucket.Downloads = default;
+            bucket.Next = null;
+            _freeBuckets.Push(bucket);
+            return true;
+        }
+
+        downloads = default;
+        return false;
     }
 
     /// <summary>Ends the input: every pending range expires, every day is closed, and the totals are final.</summary>
@@ -615,7 +727,7 @@ internal sealed class DownloadCounter : IRequestSink
                 {
                     var ahead = keys[k + PrefetchDistance];
                     _pairs.Prefetch(ahead.Listener, ahead.Episode);
-                    CacheHints.Prefetch(ref _listenerStates[ahead.Listener]);
+                    _listenerStates.Prefetch(ahead.Listener);
                 }
 
                 if (k + PrefetchDistance / 2 < keys.Count)
@@ -671,7 +783,7 @@ internal sealed class DownloadCounter : IRequestSink
             {
                 if (k + PrefetchDistance < listeners.Count)
                 {
-                    CacheHints.Prefetch(ref _listenerStates[listeners[k + PrefetchDistance]]);
+                    _listenerStates.Prefetch(listeners[k + PrefetchDistance]);
                 }
 
                 if (k + PrefetchDistance / 2 < listeners.Count)
@@ -681,7 +793,7 @@ internal sealed class DownloadCounter : IRequestSink
                 }
 
                 var listener = listeners[k];
-                if (_listenerStates[listener].TakeDay(day, _freeBuckets, out var downloads))
+                if (TakeDay(listener, day, out var downloads))
                 {
                     Commit(listener, downloads);
                 }
@@ -810,13 +922,22 @@ internal sealed class DownloadCounter : IRequestSink
             {
                 if (_listenerHighWater == _listenerStates.Length)
                 {
-                    Array.Resize(ref _listenerStates, _listenerStates.Length * 2);
+                    _listenerStates.Resize(_listenerStates.Length * 2);
+                    Array.Resize(ref _listenerExtras, _listenerStates.Length);
+                    if (_identities is not null)
+                    {
+                        Array.Resize(ref _identities, _listenerStates.Length);
+                    }
                 }
 
                 index = _listenerHighWater++;
             }
 
-            _listenerStates[index].Start(fingerprint);
+            _listenerStates[index] = new ListenerState { Fingerprint = fingerprint };
+            if (_identities is not null)
+            {
+                _identities[index] = ListenerIdentity.None;
+            }
         }
 
         return index;
@@ -943,21 +1064,20 @@ internal sealed class DownloadCounter : IRequestSink
         }
     }
 
-    /// <summary>One listener (address and user agent): its identity for the current key period and its open days.</summary>
+    /// <summary>One listener (address and user agent): what most requests touch, in one cache line.</summary>
     /// <remarks>
-    /// The listener's latest open day is held in the state itself: most listeners have one open day with one or two
-    /// downloads, and a download then touches no memory beyond the state, which <see cref="Accept"/> has asked for.
+    /// The listener's latest open day is held in the state itself, with its first download: most listeners have one
+    /// open day with one download, and a download then touches no memory beyond the state, which <see cref="Accept"/>
+    /// has asked for. No object references, so that it can live in a <see cref="CacheLineArray{T}"/>: 64 bytes.
     /// </remarks>
     private struct ListenerState
     {
-        /// <summary>The latest open day (<see cref="DayDownloads.Day"/> zero: none).</summary>
-        public DayDownloads Open;
-
-        /// <summary>Earlier days still open (a listener active across midnight, or a late request).</summary>
-        private DayBucket? _earlier;
-
         /// <summary>The lookup key; zero once the listener is forgotten.</summary>
         public UInt128 Fingerprint;
+
+        /// <summary>The latest open day (<see cref="DayHead.Day"/> zero: none); its second and later downloads are in
+        /// <see cref="ListenerExtras.More"/>.</summary>
+        public DayHead Open;
 
         /// <summary>(Listener, episode) states that point here.</summary>
         public int Pairs;
@@ -965,117 +1085,37 @@ internal sealed class DownloadCounter : IRequestSink
         /// <summary>A request came from an address on the safe list: the volume rule does not apply.</summary>
         public bool Safe;
 
-        public int IdentityPeriod;
-        public UInt128 Identity;
+        /// <summary>Earlier days are still open, in <see cref="ListenerExtras.Earlier"/>.</summary>
+        public bool HasEarlier;
 
-        /// <summary>Where the listener was when the identity was computed: looked up once per listener and key period.</summary>
-        public GeoLocation Place;
-
-        public readonly bool HasDays => Open.Day != 0 || _earlier is not null;
-
-        public void Start(UInt128 fingerprint)
-        {
-            Fingerprint = fingerprint;
-            Pairs = 0;
-            Safe = false;
-            IdentityPeriod = -1;
-            Identity = default;
-            Place = GeoLocation.Unknown;
-            Open = default;
-            _earlier = null;
-        }
-
-        /// <summary>The open day <paramref name="day"/>, or a null reference.</summary>
-        [UnscopedRef]
-        public ref DayDownloads Day(int day)
-        {
-            if (Open.Day == day)
-            {
-                return ref Open;
-            }
-
-            for (var bucket = _earlier; bucket is not null; bucket = bucket.Next)
-            {
-                if (bucket.Downloads.Day == day)
-                {
-                    return ref bucket.Downloads;
-                }
-            }
-
-            return ref Unsafe.NullRef<DayDownloads>();
-        }
-
-        /// <summary>
-        /// Opens a day that is not open yet. The latest day stays in the state; an earlier one moves to (or, for a late
-        /// request, starts in) a bucket from <paramref name="free"/>.
-        /// </summary>
-        [UnscopedRef]
-        public ref DayDownloads OpenDay(int day, Stack<DayBucket> free)
-        {
-            if (Open.Day == 0)
-            {
-                return ref Open;
-            }
-
-            var bucket = free.Count > 0 ? free.Pop() : new DayBucket();
-            bucket.Next = _earlier;
-            _earlier = bucket;
-            if (day < Open.Day)
-            {
-                return ref bucket.Downloads;
-            }
-
-            bucket.Downloads = Open;
-            Open = default;
-            return ref Open;
-        }
-
-        /// <summary>Closes the day <paramref name="day"/>: false when it had no downloads of this listener.</summary>
-        public bool TakeDay(int day, Stack<DayBucket> free, out DayDownloads downloads)
-        {
-            if (Open.Day == day)
-            {
-                downloads = Open;
-                Open = default;
-                return true;
-            }
-
-            DayBucket? previous = null;
-            for (var bucket = _earlier; bucket is not null; previous = bucket, bucket = bucket.Next)
-            {
-                if (bucket.Downloads.Day == day)
-                {
-                    if (previous is null)
-                    {
-                        _earlier = bucket.Next;
-                    }
-                    else
-                    {
-                        previous.Next = bucket.Next;
-                    }
-
-                    downloads = bucket.Downloads;
-                    bucket.Downloads = default;
-                    bucket.Next = null;
-                    free.Push(bucket);
-                    return true;
-                }
-            }
-
-            downloads = default;
-            return false;
-        }
+        public readonly bool HasDays => Open.Day != 0 || HasEarlier;
     }
 
-    /// <summary>An earlier open day of a listener, in a list from <see cref="ListenerState"/>.</summary>
+    /// <summary>What a listener seldom has: more than one download in its latest day, and earlier days still open.</summary>
+    private struct ListenerExtras
+    {
+        /// <summary>The latest open day's downloads after the first.</summary>
+        public PendingDownload[]? More;
+
+        /// <summary>Earlier days still open (a listener active across midnight, or a late request).</summary>
+        public DayBucket? Earlier;
+    }
+
+    /// <summary>A listener's identity (HMAC) and place for one key period.</summary>
+    private readonly record struct ListenerIdentity(int Period, UInt128 Identity, GeoLocation Place)
+    {
+        public static ListenerIdentity None { get; } = new(-1, UInt128.Zero, GeoLocation.Unknown);
+    }
+
+    /// <summary>An earlier open day of a listener, in a list from <see cref="ListenerExtras"/>.</summary>
     private sealed class DayBucket
     {
         public DayDownloads Downloads;
         public DayBucket? Next;
     }
 
-    /// <summary>One listener's downloads in one UTC day, held until the day is over for the volume rule.</summary>
-    private struct DayDownloads
+    /// <summary>A listener's open day as far as it fits in its state: the day, the requests, and the first download.</summary>
+    private struct DayHead
     {
         /// <summary>Days since 0001-01-01; zero while nothing is open.</summary>
         public int Day;
@@ -1085,22 +1125,54 @@ internal sealed class DownloadCounter : IRequestSink
 
         public int Count;
 
-        /// <summary>The first two downloads in place; a third and later in <see cref="_more"/>.</summary>
-        private PendingDownload _first;
-        private PendingDownload _second;
-        private PendingDownload[]? _more;
+        public PendingDownload First;
 
-        public UInt128 Identity;
-        public GeoLocation Place;
-
-        public readonly PendingDownload this[int index] => index switch
+        /// <summary>
+        /// Every download is kept even past the limit (a safe-listed listener keeps them all); a listener has at most two
+        /// downloads of an episode in a day, so this stays bounded by the catalogue. The second and later go to
+        /// <paramref name="more"/>, which is touched only then.
+        /// </summary>
+        public void Add(ref PendingDownload[]? more, PendingDownload download, int requests)
         {
-            0 => _first,
-            1 => _second,
-            _ => _more![index - 2],
-        };
+            Requests += requests;
+            if (Count == 0)
+            {
+                First = download;
+            }
+            else
+            {
+                more ??= new PendingDownload[4];
+                if (Count - 1 == more.Length)
+                {
+                    Array.Resize(ref more, more.Length * 2);
+                }
 
-        public void Start(int day, UInt128 identity, GeoLocation place) => (Day, Identity, Place) = (day, identity, place);
+                more[Count - 1] = download;
+            }
+
+            Count++;
+        }
+    }
+
+    /// <summary>One listener's downloads in one UTC day, held until the day is over for the volume rule.</summary>
+    private struct DayDownloads(DayHead head, PendingDownload[]? more, ListenerIdentity identity)
+    {
+        private DayHead _head = head;
+        private PendingDownload[]? _more = more;
+
+        public readonly int Day => _head.Day;
+
+        public readonly int Requests => _head.Requests;
+
+        public readonly int Count => _head.Count;
+
+        public readonly UInt128 Identity => identity.Identity;
+
+        public readonly GeoLocation Place => identity.Place;
+
+        public readonly PendingDownload this[int index] => index == 0 ? _head.First : _more![index - 1];
+
+        public void Add(PendingDownload download, int requests) => _head.Add(ref _more, download, requests);
 
         public readonly int DistinctEpisodes()
         {
@@ -1123,36 +1195,6 @@ internal sealed class DownloadCounter : IRequestSink
                     episodeListeners[this[i].Episode]++;
                 }
             }
-        }
-
-        /// <summary>
-        /// Every download is kept even past the limit (a safe-listed listener keeps them all); a listener has at most two
-        /// downloads of an episode in a day, so this stays bounded by the catalogue.
-        /// </summary>
-        public void Add(int episode, Attributes attributes, int requests)
-        {
-            Requests += requests;
-            var download = new PendingDownload(episode, attributes);
-            switch (Count)
-            {
-                case 0:
-                    _first = download;
-                    break;
-                case 1:
-                    _second = download;
-                    break;
-                default:
-                    _more ??= new PendingDownload[4];
-                    if (Count - 2 == _more.Length)
-                    {
-                        Array.Resize(ref _more, _more.Length * 2);
-                    }
-
-                    _more[Count - 2] = download;
-                    break;
-            }
-
-            Count++;
         }
 
         /// <summary>Whether download <paramref name="index"/> is the first of its episode this day.</summary>

@@ -210,15 +210,14 @@ internal sealed class PairTable<TValue> where TValue : struct
 /// <summary>
 /// A map from (listener index, episode) to a struct value stored in the slot itself: open addressing, linear probing,
 /// backward-shift deletion, like <see cref="PairTable{TValue}"/>, but with a key of two integers and slots padded to a
-/// power of two bytes and laid out from a 64-byte boundary, so that a slot of up to 64 bytes sits in one cache line and
-/// a lookup loads one line. The slots live in a pinned array (it never moves, so the alignment holds). Listener index
+/// power of two bytes and laid out from a 64-byte boundary (<see cref="CacheLineMemory"/>), so that a slot of up to 64
+/// bytes sits in one cache line and a lookup loads one line. The slots live in a pinned array (it never moves, so the
+/// alignment holds); the table reads it directly rather than through a <see cref="CacheLineArray{T}"/>, saving a load. Listener index
 /// zero marks an empty slot. A reference returned by <see cref="GetOrAdd"/> or <see cref="Find"/> is valid until the
 /// next add or remove.
 /// </summary>
 internal sealed class ListenerEpisodeTable<TValue> where TValue : struct
 {
-    private const int CacheLine = 64;
-
     private static readonly int Stride = (int)BitOperations.RoundUpToPowerOf2((uint)Unsafe.SizeOf<Slot>());
 
     private byte[] _memory = [];
@@ -329,11 +328,9 @@ internal sealed class ListenerEpisodeTable<TValue> where TValue : struct
     private ref Slot At(int index) =>
         ref Unsafe.As<byte, Slot>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_memory), _offset + (index * Stride)));
 
-    private unsafe void Allocate(int capacity)
+    private void Allocate(int capacity)
     {
-        _memory = GC.AllocateArray<byte>((capacity * Stride) + CacheLine, pinned: true);
-        var address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_memory));
-        _offset = (int)((CacheLine - (address & (CacheLine - 1))) & (CacheLine - 1));
+        _memory = CacheLineMemory.Allocate(capacity * Stride, out _offset);
         _mask = capacity - 1;
         _shift = 64 - BitOperations.Log2((uint)capacity);
         _count = 0;

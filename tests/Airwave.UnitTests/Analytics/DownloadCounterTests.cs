@@ -521,6 +521,32 @@ public sealed class DownloadCounterTests
         downloads[0].Listener.ShouldBe(keys.Identity(keys.PeriodOf((int)(At("2026-03-09T00:00:00Z").UtcTicks / TimeSpan.TicksPerDay)), address, digest));
     }
 
+    [Fact]
+    public void CountedDownloads_EachDayKeepsTheIdentityOfItsOwnKeyPeriod_AcrossMidnightAndForLateRequests()
+    {
+        // One listener: the 10th opens, a late request opens the 9th, the 11th opens while the 10th is still open, and a
+        // late download joins the 10th; all within the allowed lateness.
+        string[] times = ["2026-03-10T00:05:00Z", "2026-03-09T23:58:00Z", "2026-03-10T23:50:00Z", "2026-03-11T00:05:00Z", "2026-03-10T23:59:00Z", "2026-03-11T00:06:00Z"];
+        var downloads = new List<CountedDownload>();
+        var counter = new DownloadCounter(new EpisodeCatalog(ManyEpisodes(6)), Settings(), onDownload: downloads.Add);
+        for (var i = 0; i < times.Length; i++)
+        {
+            counter.Add(Get(times[i], url: $"https://media.example.com/{i}.mp3", fileSize: 2_000_000));
+        }
+
+        counter.Finish();
+
+        var keys = new ListenerKeys(System.Text.Encoding.UTF8.GetBytes("unit-test-secret-0123456789"), KeyRotation.Day);
+        var address = IpAddresses.ListenerPart(Parse("203.0.113.5"));
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(App));
+        UInt128 IdentityOn(DateOnly day) => keys.Identity(keys.PeriodOf(day.DayNumber), address, digest);
+        downloads.Select(d => (d.EpisodeId, d.Day)).Order().ShouldBe([
+            ("e0", new DateOnly(2026, 3, 10)), ("e1", new DateOnly(2026, 3, 9)), ("e2", new DateOnly(2026, 3, 10)),
+            ("e3", new DateOnly(2026, 3, 11)), ("e4", new DateOnly(2026, 3, 10)), ("e5", new DateOnly(2026, 3, 11)),
+        ]);
+        downloads.Select(d => d.Listener).ShouldBe(downloads.Select(d => IdentityOn(d.Day)));
+    }
+
     private static UInt128 Parse(string ip)
     {
         IpAddresses.TryParse(System.Text.Encoding.ASCII.GetBytes(ip), out var address).ShouldBeTrue();
