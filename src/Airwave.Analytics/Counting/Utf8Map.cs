@@ -6,10 +6,17 @@ namespace Airwave.Analytics.Counting;
 /// A hash map keyed by UTF-8 bytes, looked up with a span: the hot path finds a user agent or a URL without turning
 /// the log's bytes into a string. Only adding a new key copies it.
 /// </summary>
+/// <remarks>
+/// Laid out for a lookup that touches little memory, because the counting's large tables keep pushing it out of the
+/// processor's cache: open addressing with linear probing over one array of small slots (hash, where the key is, value),
+/// and every key's bytes one after another in one byte array. A lookup reads a slot, whose place follows from the hash
+/// alone, and then the key's bytes; a map of objects would read a bucket, then an entry, then a key array elsewhere.
+/// </remarks>
 internal sealed class Utf8Map<TValue>
 {
-    private int[] _buckets = new int[64];
-    private Entry[] _entries = new Entry[64];
+    private Slot[] _slots = new Slot[64];
+    private byte[] _keys = new byte[1024];
+    private int _keysUsed;
     private int _count;
 
     public int Count => _count;
@@ -17,62 +24,88 @@ internal sealed class Utf8Map<TValue>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetValue(ReadOnlySpan<byte> key, ulong hash, out TValue value)
     {
-        var entries = _entries;
-        for (var i = _buckets[(int)(hash & (ulong)(_buckets.Length - 1))] - 1; i >= 0; i = entries[i].Next)
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        for (var i = (int)hash & mask; ; i = (i + 1) & mask)
         {
-            ref var entry = ref entries[i];
-            if (entry.Hash == hash && key.SequenceEqual(entry.Key))
+            ref var slot = ref slots[i];
+            if (slot.LengthPlusOne == 0)
             {
-                value = entry.Value;
+                value = default!;
+                return false;
+            }
+
+            if (slot.Hash == hash && key.SequenceEqual(_keys.AsSpan(slot.Offset, slot.LengthPlusOne - 1)))
+            {
+                value = slot.Value;
                 return true;
             }
         }
-
-        value = default!;
-        return false;
     }
 
     /// <summary>Adds a key that is not in the map yet (callers look it up first).</summary>
     public void Add(ReadOnlySpan<byte> key, ulong hash, TValue value)
     {
-        if (_count == _entries.Length)
+        if (2 * (_count + 1) > _slots.Length)
         {
             Grow();
         }
 
-        ref var bucket = ref _buckets[(int)(hash & (ulong)(_buckets.Length - 1))];
-        _entries[_count] = new Entry { Hash = hash, Key = key.ToArray(), Value = value, Next = bucket - 1 };
-        bucket = ++_count;
+        if (_keysUsed + key.Length > _keys.Length)
+        {
+            Array.Resize(ref _keys, Math.Max(_keys.Length * 2, _keysUsed + key.Length));
+        }
+
+        key.CopyTo(_keys.AsSpan(_keysUsed));
+        Insert(_slots, new Slot { Hash = hash, Offset = _keysUsed, LengthPlusOne = key.Length + 1, Value = value });
+        _keysUsed += key.Length;
+        _count++;
     }
 
+    /// <summary>Empties the map and keeps its memory.</summary>
     public void Clear()
     {
-        Array.Clear(_buckets);
-        Array.Clear(_entries, 0, _count);
+        Array.Clear(_slots);
+        _keysUsed = 0;
         _count = 0;
     }
 
     private void Grow()
     {
-        var entries = new Entry[_entries.Length * 2];
-        Array.Copy(_entries, entries, _count);
-        var buckets = new int[entries.Length];
-        for (var i = 0; i < _count; i++)
+        var slots = new Slot[_slots.Length * 2];
+        foreach (var slot in _slots)
         {
-            ref var bucket = ref buckets[(int)(entries[i].Hash & (ulong)(buckets.Length - 1))];
-            entries[i].Next = bucket - 1;
-            bucket = i + 1;
+            if (slot.LengthPlusOne != 0)
+            {
+                Insert(slots, slot);
+            }
         }
 
-        _entries = entries;
-        _buckets = buckets;
+        _slots = slots;
     }
 
-    private struct Entry
+    private static void Insert(Slot[] slots, in Slot slot)
+    {
+        var mask = slots.Length - 1;
+        var i = (int)slot.Hash & mask;
+        while (slots[i].LengthPlusOne != 0)
+        {
+            i = (i + 1) & mask;
+        }
+
+        slots[i] = slot;
+    }
+
+    private struct Slot
     {
         public ulong Hash;
-        public byte[] Key;
+
+        /// <summary>Where the key's bytes start in <see cref="_keys"/>.</summary>
+        public int Offset;
+
+        /// <summary>The key's length plus one; zero marks an empty slot.</summary>
+        public int LengthPlusOne;
+
         public TValue Value;
-        public int Next;
     }
 }
