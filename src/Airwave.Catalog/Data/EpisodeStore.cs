@@ -137,16 +137,23 @@ internal sealed class EpisodeStore(Database database)
     /// <summary>
     /// Writes the creator-editable fields and the publication time, in the caller's transaction. Whether the
     /// publication was announced is kept apart (<see cref="TryAnnounceAsync"/>, <see cref="ClearAnnouncementAsync"/>).
+    /// With <paramref name="ifUpdatedAt"/>, only while the stored row was last changed then (an <c>If-Match</c> made
+    /// atomic): false when someone changed it in between, and nothing is written.
     /// </summary>
-    public static async Task UpdateAsync(DbConnection connection, DbTransaction transaction, EpisodeRow episode, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
+    public static async Task<bool> UpdateAsync(DbConnection connection, DbTransaction transaction, EpisodeRow episode, DateTimeOffset? ifUpdatedAt,
+        CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters(episode);
+        parameters.Add("IfUpdatedAt", ifUpdatedAt);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            $"""
             UPDATE episodes SET title = @Title, description = @Description, season_number = @SeasonNumber,
                 episode_number = @EpisodeNumber, episode_type = @EpisodeType, explicit = @Explicit,
                 published_at = @PublishedAt, updated_at = @UpdatedAt, transcripts = @Transcripts, soundbites = @Soundbites,
                 persons = @Persons, chapters_url = @ChaptersUrl, premium = @Premium, chapters = @Chapters
-            WHERE id = @Id
-            """, episode, transaction, cancellationToken: cancellationToken));
+            WHERE id = @Id {(ifUpdatedAt is null ? "" : "AND updated_at = @IfUpdatedAt")}
+            """, parameters, transaction, cancellationToken: cancellationToken)) == 1;
+    }
 
     /// <summary>
     /// Marks the episode's going live as announced, if it is out (published, its time passed, its media live) and

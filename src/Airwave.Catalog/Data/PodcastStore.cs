@@ -101,10 +101,16 @@ internal sealed class PodcastStore(Database database)
     /// <summary>
     /// Writes every editable field (not the feed version or podcast:guid); the caller has merged the patch into
     /// <paramref name="podcast"/>. Runs in the caller's transaction, so the change and its events commit together.
+    /// With <paramref name="ifUpdatedAt"/>, only while the stored row was last changed then (an <c>If-Match</c> made
+    /// atomic): false when someone changed it in between, and nothing is written.
     /// </summary>
-    public static async Task UpdateAsync(DbConnection connection, DbTransaction transaction, PodcastRow podcast, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
+    public static async Task<bool> UpdateAsync(DbConnection connection, DbTransaction transaction, PodcastRow podcast, DateTimeOffset? ifUpdatedAt,
+        CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters(podcast);
+        parameters.Add("IfUpdatedAt", ifUpdatedAt);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            $"""
             UPDATE podcasts SET title = @Title, description = @Description, author = @Author, owner_name = @OwnerName,
                 owner_email = @OwnerEmail, language = @Language, category = @Category, subcategory = @Subcategory,
                 explicit = @Explicit, podcast_type = @PodcastType, website_url = @WebsiteUrl, copyright = @Copyright,
@@ -112,8 +118,9 @@ internal sealed class PodcastStore(Database database)
                 loudness_target_lufs = @LoudnessTargetLufs, new_feed_url = @NewFeedUrl, itunes_block = @ItunesBlock,
                 itunes_complete = @ItunesComplete, locked = @Locked, funding = @Funding, persons = @Persons, location = @Location,
                 license = @License, txt = @Txt, update_frequency = @UpdateFrequency, app_links = @AppLinks
-            WHERE id = @Id
-            """, podcast, transaction, cancellationToken: cancellationToken));
+            WHERE id = @Id {(ifUpdatedAt is null ? "" : "AND updated_at = @IfUpdatedAt")}
+            """, parameters, transaction, cancellationToken: cancellationToken)) == 1;
+    }
 
     public static async Task SetCoverAsync(DbConnection connection, DbTransaction transaction, Guid id, string coverKey, DateTimeOffset now,
         CancellationToken cancellationToken) =>

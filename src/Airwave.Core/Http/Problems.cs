@@ -25,6 +25,10 @@ public static class Problems
     public static ProblemHttpResult Gone(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Gone", detail: detail);
 
+    /// <summary>412: a precondition the client sent (<c>If-Match</c>) no longer holds, so nothing was changed.</summary>
+    public static ProblemHttpResult PreconditionFailed(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition Failed", detail: detail);
+
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
 }

@@ -213,6 +213,80 @@ public abstract class EpisodeTests(ServerFixture server)
         second.Body["next_cursor"].ShouldBeNull();
     }
 
+    [Fact]
+    public async Task Patch_WithIfMatch_ChangesOnlyTheVersionRead()
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var path = $"/api/v1/episodes/{(await owner.CreateEpisodeAsync(podcastId, "First"))["id"]}";
+        var read = await owner.Http.GetJsonAsync(path);
+        var first = read.Headers.ETag!;
+        first.IsWeak.ShouldBeFalse();
+
+        var renamed = await owner.Http.PatchIfMatchAsync(path, new { title = "Second" }, first.Tag);
+        renamed.Status.ShouldBe(HttpStatusCode.OK, renamed.Body?.ToJsonString());
+        var second = renamed.Headers.ETag!.Tag;
+        second.ShouldNotBe(first.Tag);
+        (await owner.Http.GetJsonAsync(path)).Headers.ETag!.Tag.ShouldBe(second);
+
+        // Another editor still holding the first version changes nothing.
+        var stale = await owner.Http.PatchIfMatchAsync(path, new { title = "Stale", episode_number = 9 }, first.Tag);
+        stale.ShouldBeProblem(HttpStatusCode.PreconditionFailed);
+        stale.Body!["type"]!.GetValue<string>().ShouldBe("https://tools.ietf.org/html/rfc9110#section-15.5.13");
+        stale.Body["detail"]!.GetValue<string>().ShouldStartWith("The episode changed after the version named in If-Match, so nothing was changed.");
+        var current = await owner.Http.GetJsonAsync(path);
+        current.Body!["title"]!.GetValue<string>().ShouldBe("Second");
+        current.Body["episode_number"].ShouldBeNull();
+        current.Headers.ETag!.Tag.ShouldBe(second);
+
+        // A weak tag never matches (strong comparison); one of a list, or *, does.
+        (await owner.Http.PatchIfMatchAsync(path, new { title = "Weak" }, "W/" + second)).ShouldBeProblem(HttpStatusCode.PreconditionFailed);
+        var listed = await owner.Http.PatchIfMatchAsync(path, new { title = "Listed" }, $"\"0000\", {second}");
+        listed.Status.ShouldBe(HttpStatusCode.OK);
+        (await owner.Http.PatchIfMatchAsync(path, new { title = "Any" }, "*")).Status.ShouldBe(HttpStatusCode.OK);
+
+        // A header that is not a list of tags is refused by name, not ignored; without one, the last writer wins.
+        var malformed = await owner.Http.PatchIfMatchAsync(path, new { title = "Malformed" }, "not-a-tag");
+        malformed.ShouldBeProblem(HttpStatusCode.BadRequest);
+        malformed.ErrorsFor("If-Match").ShouldBe(["must be * or a list of entity tags in double quotes, as given in the ETag header"]);
+        (await owner.Http.GetJsonAsync(path)).Body!["title"]!.GetValue<string>().ShouldBe("Any");
+        (await owner.Http.PatchJsonAsync(path, new { title = "Unconditional" })).Status.ShouldBe(HttpStatusCode.OK);
+
+        // Processing finishing changes what GET shows, so the tag moves with it.
+        var beforeProcessing = (await owner.Http.GetJsonAsync(path)).Headers.ETag!.Tag;
+        await MarkReadyAsync(current.Body["id"]!.GetValue<string>());
+        (await owner.Http.GetJsonAsync(path)).Headers.ETag!.Tag.ShouldNotBe(beforeProcessing);
+        (await owner.Http.PatchIfMatchAsync(path, new { title = "Late" }, beforeProcessing)).ShouldBeProblem(HttpStatusCode.PreconditionFailed);
+    }
+
+    [Fact]
+    public async Task Patch_EditorsSendingTheSameETagAtOnce_ExactlyOneWins()
+    {
+        var owner = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var path = $"/api/v1/episodes/{(await owner.CreateEpisodeAsync(podcastId, "Original"))["id"]}";
+        var tag = (await owner.Http.GetJsonAsync(path)).Headers.ETag!.Tag;
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => owner.Http.PatchIfMatchAsync(path, new { title = $"Editor {i}" }, tag)));
+
+        answers.Count(a => a.Status == HttpStatusCode.OK).ShouldBe(1);
+        answers.Count(a => a.Status == HttpStatusCode.PreconditionFailed).ShouldBe(5);
+        var winner = answers.Single(a => a.Status == HttpStatusCode.OK).Body!["title"]!.GetValue<string>();
+        (await owner.Http.GetJsonAsync(path)).Body!["title"]!.GetValue<string>().ShouldBe(winner);
+    }
+
+    [Fact]
+    public async Task Patch_IfMatch_OfAnotherCreatorsEpisode_IsNotFound()
+    {
+        var owner = await server.SignUpAsync();
+        var other = await server.SignUpAsync();
+        var podcastId = (await owner.CreatePodcastAsync())["id"]!.GetValue<string>();
+        var path = $"/api/v1/episodes/{(await owner.CreateEpisodeAsync(podcastId, "Mine"))["id"]}";
+
+        (await other.Http.PatchIfMatchAsync(path, new { title = "Theirs" }, "*")).ShouldBeProblem(HttpStatusCode.NotFound);
+        (await owner.Http.GetJsonAsync(path)).Body!["title"]!.GetValue<string>().ShouldBe("Mine");
+    }
+
     private async Task MarkReadyAsync(params string[] episodeIds)
     {
         foreach (var id in episodeIds)

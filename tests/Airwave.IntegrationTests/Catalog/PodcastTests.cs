@@ -309,6 +309,30 @@ public abstract class PodcastTests(ServerFixture server)
         var mine = await user.Http.GetJsonAsync("/api/v1/podcasts?mine=true");
         mine.Body!["items"]!.AsArray().Count.ShouldBe(0);
     }
+
+    [Fact]
+    public async Task Patch_WithIfMatch_RefusesAStaleVersion_AndChangesNothing()
+    {
+        var owner = await server.SignUpAsync();
+        var path = $"/api/v1/podcasts/{(await owner.CreatePodcastAsync("Before"))["id"]}";
+        var first = (await owner.Http.GetJsonAsync(path)).Headers.ETag!.Tag;
+
+        var changed = await owner.Http.PatchIfMatchAsync(path, new { title = "After" }, first);
+        changed.Status.ShouldBe(HttpStatusCode.OK, changed.Body?.ToJsonString());
+        var second = changed.Headers.ETag!.Tag;
+        second.ShouldNotBe(first);
+
+        var stale = await owner.Http.PatchIfMatchAsync(path, new { title = "Stale", author = "Someone Else" }, first);
+        stale.ShouldBeProblem(HttpStatusCode.PreconditionFailed);
+        var current = await owner.Http.GetJsonAsync(path);
+        current.Body!["title"]!.GetValue<string>().ShouldBe("After");
+        current.Body["author"]!.GetValue<string>().ShouldNotBe("Someone Else");
+        current.Headers.ETag!.Tag.ShouldBe(second);
+
+        var invalid = await owner.Http.PatchIfMatchAsync(path, new { title = "Invalid" }, second + " trailing");
+        invalid.ShouldBeProblem(HttpStatusCode.BadRequest);
+        invalid.ErrorsFor("If-Match").Count.ShouldBe(1);
+    }
 }
 
 public sealed class SqlitePodcastTests(SqliteServer server) : PodcastTests(server), IClassFixture<SqliteServer>;

@@ -67,6 +67,14 @@ public static class Api
     public static Task<Response> PatchJsonAsync(this HttpClient client, string path, object body) =>
         SendAsync(client, HttpMethod.Patch, path, JsonContent.Create(body));
 
+    /// <summary>A PATCH with an <c>If-Match</c> header sent as given (also when it is not a valid list of tags).</summary>
+    public static async Task<Response> PatchIfMatchAsync(this HttpClient client, string path, object body, string ifMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch).ShouldBeTrue();
+        return await ReadAsync(client, request);
+    }
+
     public static Task<Response> PostRawAsync(this HttpClient client, string path, string body, string contentType = "application/json") =>
         SendAsync(client, HttpMethod.Post, path, new StringContent(body, Encoding.UTF8, contentType));
 

@@ -2,14 +2,18 @@ using Airwave.Catalog.Data;
 
 namespace Airwave.Catalog.Features.Episodes;
 
-/// <summary><c>GET /api/v1/episodes/{episodeId}</c>: anyone for a published episode of a public podcast, else the owner.</summary>
+/// <summary>
+/// <c>GET /api/v1/episodes/{episodeId}</c>: anyone for a published episode of a public podcast, else the owner. The ETag
+/// is what a <c>PATCH</c> sends back in <c>If-Match</c> (<see cref="EntityTags"/>).
+/// </summary>
 internal static class GetEpisode
 {
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapGet("/episodes/{episodeId:guid}", HandleAsync)
             .AllowAnonymous()
             .WithName("GetEpisode")
-            .WithSummary("Get an episode");
+            .WithSummary("Get an episode")
+            .WithEntityTag<EpisodeResponse>();
 
     private static async Task<Results<Ok<EpisodeResponse>, ProblemHttpResult>> HandleAsync(
         Guid episodeId, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes, TimeProvider clock,

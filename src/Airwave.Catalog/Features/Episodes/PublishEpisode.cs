@@ -61,7 +61,7 @@ internal static class PublishEpisode
             && updated.PublishedAt != episode.PublishedAt;
         await changes.CommitAsync(async (connection, transaction) =>
         {
-            await EpisodeStore.UpdateAsync(connection, transaction, updated, cancellationToken);
+            await EpisodeStore.UpdateAsync(connection, transaction, updated, ifUpdatedAt: null, cancellationToken);
             if (publishAt > now)
             {
                 await EpisodeStore.ClearAnnouncementAsync(connection, transaction, episodeId, cancellationToken);
@@ -98,7 +98,7 @@ internal static class PublishEpisode
         var updated = episode! with { PublishedAt = null, UpdatedAt = now };
         await changes.CommitAsync(async (connection, transaction) =>
         {
-            await EpisodeStore.UpdateAsync(connection, transaction, updated, cancellationToken);
+            await EpisodeStore.UpdateAsync(connection, transaction, updated, ifUpdatedAt: null, cancellationToken);
             await EpisodeStore.ClearAnnouncementAsync(connection, transaction, episodeId, cancellationToken);
             if (CatalogChanges.InFeed(podcast!, episode, now))
             {

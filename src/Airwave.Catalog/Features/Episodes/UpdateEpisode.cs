@@ -6,7 +6,8 @@ namespace Airwave.Catalog.Features.Episodes;
 
 /// <summary>
 /// <c>PATCH /api/v1/episodes/{episodeId}</c> (JSON Merge Patch): change metadata. The guid is accepted only
-/// unchanged, because podcast apps identify episodes by it; publication goes through <c>/publish</c>.
+/// unchanged, because podcast apps identify episodes by it; publication goes through <c>/publish</c>. With
+/// <c>If-Match</c>, only if the episode is still the one the client read (<see cref="EntityTags"/>).
 /// </summary>
 internal static class UpdateEpisode
 {
@@ -29,7 +30,8 @@ internal static class UpdateEpisode
         api.MapPatch("/episodes/{episodeId:guid}", HandleAsync)
             .RequireAuthorization(Policies.Write)
             .WithName("UpdateEpisode")
-            .WithSummary("Change some of an episode's fields");
+            .WithSummary("Change some of an episode's fields")
+            .WithEntityTag<EpisodeResponse>();
 
     internal static async Task<Results<Ok<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid episodeId, Request request, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes,
@@ -40,6 +42,17 @@ internal static class UpdateEpisode
         if (user.DenyChange(podcast, episode, now) is { } denied)
         {
             return denied;
+        }
+
+        if (EntityTags.InvalidIfMatch(http) is { } invalidIfMatch)
+        {
+            return invalidIfMatch;
+        }
+
+        var ifMatch = EntityTags.HasIfMatch(http);
+        if (ifMatch && !EntityTags.IfMatchAllows(http, EntityTags.Of(http, EpisodeResponse.From(episode!, now, urls, http))))
+        {
+            return EntityTags.ChangedMeanwhile("The episode");
         }
 
         var errors = new FieldErrors();
@@ -81,9 +94,13 @@ internal static class UpdateEpisode
         // was out only for subscribers is announced to hubs and directories as going live now.
         var feedChanged = CatalogChanges.InFeed(podcast!, episode, now) && updated with { UpdatedAt = episode.UpdatedAt } != episode;
         var announceAgain = episode.Premium && !updated.Premium && episode.AnnouncedAt is not null;
-        await changes.CommitAsync(async (connection, transaction) =>
+        var written = await changes.CommitAsync(async (connection, transaction) =>
         {
-            await EpisodeStore.UpdateAsync(connection, transaction, updated, cancellationToken);
+            if (!await EpisodeStore.UpdateAsync(connection, transaction, updated, ifMatch ? episode.UpdatedAt : null, cancellationToken))
+            {
+                return false; // changed since it was read: nothing else is written either
+            }
+
             if (announceAgain)
             {
                 await EpisodeStore.ClearAnnouncementAsync(connection, transaction, episode.Id, cancellationToken);
@@ -93,7 +110,14 @@ internal static class UpdateEpisode
             {
                 await CatalogChanges.FeedChangedAsync(connection, transaction, podcast!.Id, now, cancellationToken);
             }
+
+            return true;
         }, cancellationToken);
+        if (!written)
+        {
+            return EntityTags.ChangedMeanwhile("The episode");
+        }
+
         if (announceAgain)
         {
             changes.WakeAnnouncer();

@@ -46,7 +46,7 @@ internal static class PublishPodcast
         var feedChanged = podcast.IsPublicAt(now) != updated.IsPublicAt(now);
         await changes.CommitAsync(async (connection, transaction) =>
         {
-            await PodcastStore.UpdateAsync(connection, transaction, updated, cancellationToken);
+            await PodcastStore.UpdateAsync(connection, transaction, updated, ifUpdatedAt: null, cancellationToken);
             if (feedChanged)
             {
                 await CatalogChanges.FeedChangedAsync(connection, transaction, podcastId, now, cancellationToken);

@@ -6,7 +6,8 @@ namespace Airwave.Catalog.Features.Podcasts;
 
 /// <summary>
 /// <c>PATCH /api/v1/podcasts/{podcastId}</c> with JSON Merge Patch semantics: fields left out stay as they are,
-/// <c>null</c> clears an optional field. The merged podcast must satisfy the same rules as a new one.
+/// <c>null</c> clears an optional field. The merged podcast must satisfy the same rules as a new one. With
+/// <c>If-Match</c>, only if the podcast is still the one the client read (<see cref="EntityTags"/>).
 /// </summary>
 internal static class UpdatePodcast
 {
@@ -41,7 +42,8 @@ internal static class UpdatePodcast
         api.MapPatch("/podcasts/{podcastId:guid}", HandleAsync)
             .RequireAuthorization(Policies.Write)
             .WithName("UpdatePodcast")
-            .WithSummary("Change some of a podcast's fields");
+            .WithSummary("Change some of a podcast's fields")
+            .WithEntityTag<PodcastResponse>();
 
     internal static async Task<Results<Ok<PodcastResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid podcastId, Request request, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, CatalogChanges changes, PublicUrls urls,
@@ -52,6 +54,17 @@ internal static class UpdatePodcast
         if (user.DenyChange(podcast, now) is { } denied)
         {
             return denied;
+        }
+
+        if (EntityTags.InvalidIfMatch(http) is { } invalidIfMatch)
+        {
+            return invalidIfMatch;
+        }
+
+        var ifMatch = EntityTags.HasIfMatch(http);
+        if (ifMatch && !EntityTags.IfMatchAllows(http, EntityTags.Of(http, PodcastResponse.From(podcast!, forManager: true, urls, http, now))))
+        {
+            return EntityTags.ChangedMeanwhile("The podcast");
         }
 
         var errors = new FieldErrors();
@@ -125,14 +138,25 @@ internal static class UpdatePodcast
                 AppLinks = podcast.AppLinks,
                 UpdatedAt = podcast.UpdatedAt,
             } != podcast;
-        await changes.CommitAsync(async (connection, transaction) =>
+        var written = await changes.CommitAsync(async (connection, transaction) =>
         {
-            await PodcastStore.UpdateAsync(connection, transaction, updated, cancellationToken);
+            if (!await PodcastStore.UpdateAsync(connection, transaction, updated, ifMatch ? podcast.UpdatedAt : null, cancellationToken))
+            {
+                return false; // changed since it was read: nothing else is written either
+            }
+
             if (feedChanged)
             {
                 await CatalogChanges.FeedChangedAsync(connection, transaction, podcastId, now, cancellationToken);
             }
+
+            return true;
         }, cancellationToken);
+        if (!written)
+        {
+            return EntityTags.ChangedMeanwhile("The podcast");
+        }
+
         return TypedResults.Ok(PodcastResponse.From(updated, forManager: true, urls, http, now));
     }
 }
