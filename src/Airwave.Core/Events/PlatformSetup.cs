@@ -1,5 +1,6 @@
 using Airwave.Core.Hosting;
 using Airwave.Core.Jobs;
+using Airwave.Core.Observability;
 using Airwave.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,7 @@ public static class PlatformSetup
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobMetrics>();
         services.AddRoleService<JobWorker>(ServerRoles.Worker);
+        services.AddRoleService<BacklogMetrics>(ServerRoles.Worker);
 
         services.AddAirwaveStorage();
         return services;

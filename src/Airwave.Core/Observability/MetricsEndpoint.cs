@@ -20,10 +20,19 @@ public sealed class MetricsOptions
     /// </summary>
     public string AllowedNetworks { get; set; } = "127.0.0.1, ::1";
 
+    /// <summary>How often a worker process counts the jobs and outbox events waiting in the database (<see cref="BacklogMetrics"/>).</summary>
+    public int BacklogSampleSeconds { get; set; } = 15;
+
     public IEnumerable<string> Validate()
     {
         TrustedProxies.Parse(AllowedNetworks, out var problems);
-        return problems.Select(p => $"Metrics:AllowedNetworks: {p}");
+        var all = problems.Select(p => $"Metrics:AllowedNetworks: {p}").ToList();
+        if (BacklogSampleSeconds is < 1 or > 3600)
+        {
+            all.Add("Metrics:BacklogSampleSeconds must be from 1 to 3600.");
+        }
+
+        return all;
     }
 }
 

@@ -1,6 +1,8 @@
 using System.Net;
 using Airwave.IntegrationTests.Infrastructure;
+using Airwave.Core.Data;
 using Airwave.Server.Hosting;
+using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -83,23 +85,57 @@ public sealed class MetricsTests : IDisposable
             "airwave_feeds_build_duration_seconds_count [1-9]",
             "airwave_feeds_requests_total\\{source=\"(memory|database)\",status=\"200\"\\} [1-9]",
         ];
-        var text = "";
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-            if (expected.All(pattern => System.Text.RegularExpressions.Regex.IsMatch(text, pattern)))
-            {
-                break;
-            }
+        await ScrapeUntilAsync(client, expected);
+    }
 
-            await Task.Delay(100);
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Metrics_Backlog_JobsWaitingAndRunning_OutboxPendingAndDead_FromTheDatabase(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var server = await StartAsync(database, "all", new() { ["Metrics:BacklogSampleSeconds"] = "1" });
+        using var client = new HttpClient { BaseAddress = Address(server) };
+        var now = DateTimeOffset.UtcNow;
+        await using (var connection = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None))
+        {
+            // A kind no worker handles waits; one running; an event due only in an hour, and one given up on.
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO jobs (id, kind, subject_key, payload, status, attempts, max_attempts, run_after, created_at, updated_at)
+                VALUES (@a, 'backlog-test', 'a', '{}', 'queued', 0, 3, @waitingSince, @waitingSince, @waitingSince),
+                       (@b, 'backlog-test', 'b', '{}', 'queued', 0, 3, @later, @now, @now),
+                       (@c, 'backlog-test', 'c', '{}', 'running', 1, 3, @now, @now, @now)
+                """, new { a = Guid.NewGuid(), b = Guid.NewGuid(), c = Guid.NewGuid(), waitingSince = now.AddMinutes(-10), later = now.AddHours(1), now });
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO outbox_events (id, type, payload, occurred_at, available_at, attempts, last_error, dispatched_at, dead_at)
+                VALUES (@pending, 'test.event', '{}', @occurred, @later, 1, 'broker away', NULL, NULL),
+                       (@dead, 'test.event', '{}', @now, @now, 5, 'no handler', NULL, @now)
+                """, new { pending = Guid.NewGuid(), dead = Guid.NewGuid(), occurred = now.AddMinutes(-5), later = now.AddHours(1), now });
         }
 
-        foreach (var pattern in expected)
-        {
-            text.ShouldMatch(pattern);
-        }
+        string[] expected =
+        [
+            "airwave_jobs_waiting\\{kind=\"backlog-test\"\\} 1\n",
+            "airwave_jobs_running\\{kind=\"backlog-test\"\\} 1\n",
+            "airwave_jobs_oldest_waiting_seconds\\{kind=\"backlog-test\"\\} 6[0-9][0-9]",
+            "airwave_events_outbox_pending [1-9]",
+            "airwave_events_outbox_oldest_pending_seconds [3-9][0-9][0-9]",
+            "airwave_events_outbox_dead 1\n",
+        ];
+        var text = await ScrapeUntilAsync(client, expected);
+
+        text.ShouldContain("# TYPE airwave_jobs_waiting gauge");
+    }
+
+    [Fact]
+    public async Task Start_BacklogSampleSecondsOutOfRange_RefusesNamingTheSetting()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var error = await Should.ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => StartAsync(database, "all", new() { ["Metrics:BacklogSampleSeconds"] = "0" }));
+        error.Message.ShouldContain("Metrics:BacklogSampleSeconds must be from 1 to 3600.");
     }
 
     [Theory]
@@ -136,6 +172,30 @@ public sealed class MetricsTests : IDisposable
         var error = await Should.ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>(
             () => StartAsync(database, "all", new() { ["Metrics:AllowedNetworks"] = "127.0.0.1, prometheus.local" }));
         error.Message.ShouldContain("Metrics:AllowedNetworks: 'prometheus.local' is not an IPv4 or IPv6 address");
+    }
+
+    /// <summary>Scrapes until every pattern matches (figures arrive at different moments), at most 30 s; then checks them.</summary>
+    private static async Task<string> ScrapeUntilAsync(HttpClient client, string[] expected)
+    {
+        var text = "";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            if (expected.All(pattern => System.Text.RegularExpressions.Regex.IsMatch(text, pattern)))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        foreach (var pattern in expected)
+        {
+            text.ShouldMatch(pattern);
+        }
+
+        return text;
     }
 
     private async Task<WebApplication> StartAsync(TestDatabase database, string roles, Dictionary<string, string?>? settings = null)
