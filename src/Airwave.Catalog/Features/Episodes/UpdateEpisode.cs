@@ -115,7 +115,8 @@ internal static class UpdateEpisode
         }, cancellationToken);
         if (!written)
         {
-            return EntityTags.ChangedMeanwhile("The episode");
+            // Without If-Match the only way to miss the row is that it was deleted in between.
+            return ifMatch ? EntityTags.ChangedMeanwhile("The episode") : Problems.NotFound("The episode");
         }
 
         if (announceAgain)

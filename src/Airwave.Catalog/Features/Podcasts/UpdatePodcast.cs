@@ -154,7 +154,8 @@ internal static class UpdatePodcast
         }, cancellationToken);
         if (!written)
         {
-            return EntityTags.ChangedMeanwhile("The podcast");
+            // Without If-Match the only way to miss the row is that it was deleted in between.
+            return ifMatch ? EntityTags.ChangedMeanwhile("The podcast") : Problems.NotFound("The podcast");
         }
 
         return TypedResults.Ok(PodcastResponse.From(updated, forManager: true, urls, http, now));
