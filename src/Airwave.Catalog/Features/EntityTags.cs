@@ -25,11 +25,13 @@ internal static class EntityTags
     }
 
     /// <summary>
-    /// Gives the endpoint's <c>200</c> answers of <typeparamref name="T"/> their ETag. A filter on the endpoint, not code
-    /// in the handler: the studio calls the same handlers for its forms, and its pages must not carry the JSON's tag.
+    /// Gives the endpoint's <c>200</c> answers of <typeparamref name="T"/> their ETag, and says so (and, with
+    /// <paramref name="ifMatch"/>, that the endpoint honours <c>If-Match</c>) in the OpenAPI description. A filter on the
+    /// endpoint, not code in the handler: the studio calls the same handlers for its forms, and its pages must not
+    /// carry the JSON's tag.
     /// </summary>
-    public static RouteHandlerBuilder WithEntityTag<T>(this RouteHandlerBuilder endpoint) where T : class =>
-        endpoint.AddEndpointFilter(async (context, next) =>
+    public static RouteHandlerBuilder WithEntityTag<T>(this RouteHandlerBuilder endpoint, bool ifMatch = false) where T : class =>
+        endpoint.WithMetadata(new EntityTagMetadata(ifMatch)).AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
             var ok = result as Ok<T> ?? (result as INestedHttpResult)?.Result as Ok<T>;

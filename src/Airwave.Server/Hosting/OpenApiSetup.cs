@@ -54,6 +54,37 @@ internal static class OpenApiSetup
                     Description = "An RFC 7807 problem: status, title, detail, and errors (field → reasons) for invalid input.",
                     Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = problem } },
                 };
+
+                // Podcasts and episodes carry an ETag; their PATCH takes it back in If-Match (docs/api-guide.md section 30).
+                if (metadata.OfType<EntityTagMetadata>().FirstOrDefault() is { } tagged)
+                {
+                    if (operation.Responses.TryGetValue("200", out var ok) && ok is OpenApiResponse okResponse)
+                    {
+                        okResponse.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                        okResponse.Headers["ETag"] = new OpenApiHeader
+                        {
+                            Description = "A strong tag of this representation; send it back in If-Match to change only this version.",
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        };
+                    }
+
+                    if (tagged.IfMatch)
+                    {
+                        operation.Parameters ??= [];
+                        operation.Parameters.Add(new OpenApiParameter
+                        {
+                            Name = "If-Match",
+                            In = ParameterLocation.Header,
+                            Description = "The ETag read (or several, or *): the change is made only while it is current, else 412.",
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        });
+                        operation.Responses["412"] = new OpenApiResponse
+                        {
+                            Description = "Changed since the version in If-Match: nothing was changed. Read it again and retry.",
+                            Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = problem } },
+                        };
+                    }
+                }
             });
             o.AddSchemaTransformer(async (schema, context, cancellationToken) =>
             {

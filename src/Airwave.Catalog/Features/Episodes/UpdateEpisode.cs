@@ -31,7 +31,7 @@ internal static class UpdateEpisode
             .RequireAuthorization(Policies.Write)
             .WithName("UpdateEpisode")
             .WithSummary("Change some of an episode's fields")
-            .WithEntityTag<EpisodeResponse>();
+            .WithEntityTag<EpisodeResponse>(ifMatch: true);
 
     internal static async Task<Results<Ok<EpisodeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid episodeId, Request request, ClaimsPrincipal user, HttpRequest http, PublicUrls urls, PodcastStore podcasts, EpisodeStore episodes,

@@ -43,7 +43,7 @@ internal static class UpdatePodcast
             .RequireAuthorization(Policies.Write)
             .WithName("UpdatePodcast")
             .WithSummary("Change some of a podcast's fields")
-            .WithEntityTag<PodcastResponse>();
+            .WithEntityTag<PodcastResponse>(ifMatch: true);
 
     internal static async Task<Results<Ok<PodcastResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid podcastId, Request request, ClaimsPrincipal user, HttpRequest http, PodcastStore podcasts, CatalogChanges changes, PublicUrls urls,
