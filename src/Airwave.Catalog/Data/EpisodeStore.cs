@@ -141,19 +141,14 @@ internal sealed class EpisodeStore(Database database)
     /// atomic): false when someone changed it in between, and nothing is written.
     /// </summary>
     public static async Task<bool> UpdateAsync(DbConnection connection, DbTransaction transaction, EpisodeRow episode, DateTimeOffset? ifUpdatedAt,
-        CancellationToken cancellationToken)
-    {
-        var parameters = new DynamicParameters(episode);
-        parameters.Add("IfUpdatedAt", ifUpdatedAt);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            $"""
+        CancellationToken cancellationToken) =>
+        await RowUpdates.UpdateByIdAsync(connection, transaction,
+            """
             UPDATE episodes SET title = @Title, description = @Description, season_number = @SeasonNumber,
                 episode_number = @EpisodeNumber, episode_type = @EpisodeType, explicit = @Explicit,
                 published_at = @PublishedAt, updated_at = @UpdatedAt, transcripts = @Transcripts, soundbites = @Soundbites,
                 persons = @Persons, chapters_url = @ChaptersUrl, premium = @Premium, chapters = @Chapters
-            WHERE id = @Id {(ifUpdatedAt is null ? "" : "AND updated_at = @IfUpdatedAt")}
-            """, parameters, transaction, cancellationToken: cancellationToken)) == 1;
-    }
+            """, episode, ifUpdatedAt, cancellationToken);
 
     /// <summary>
     /// Marks the episode's going live as announced, if it is out (published, its time passed, its media live) and

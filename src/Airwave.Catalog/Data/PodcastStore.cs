@@ -105,12 +105,9 @@ internal sealed class PodcastStore(Database database)
     /// atomic): false when someone changed it in between, and nothing is written.
     /// </summary>
     public static async Task<bool> UpdateAsync(DbConnection connection, DbTransaction transaction, PodcastRow podcast, DateTimeOffset? ifUpdatedAt,
-        CancellationToken cancellationToken)
-    {
-        var parameters = new DynamicParameters(podcast);
-        parameters.Add("IfUpdatedAt", ifUpdatedAt);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            $"""
+        CancellationToken cancellationToken) =>
+        await RowUpdates.UpdateByIdAsync(connection, transaction,
+            """
             UPDATE podcasts SET title = @Title, description = @Description, author = @Author, owner_name = @OwnerName,
                 owner_email = @OwnerEmail, language = @Language, category = @Category, subcategory = @Subcategory,
                 explicit = @Explicit, podcast_type = @PodcastType, website_url = @WebsiteUrl, copyright = @Copyright,
@@ -118,9 +115,7 @@ internal sealed class PodcastStore(Database database)
                 loudness_target_lufs = @LoudnessTargetLufs, new_feed_url = @NewFeedUrl, itunes_block = @ItunesBlock,
                 itunes_complete = @ItunesComplete, locked = @Locked, funding = @Funding, persons = @Persons, location = @Location,
                 license = @License, txt = @Txt, update_frequency = @UpdateFrequency, app_links = @AppLinks
-            WHERE id = @Id {(ifUpdatedAt is null ? "" : "AND updated_at = @IfUpdatedAt")}
-            """, parameters, transaction, cancellationToken: cancellationToken)) == 1;
-    }
+            """, podcast, ifUpdatedAt, cancellationToken);
 
     public static async Task SetCoverAsync(DbConnection connection, DbTransaction transaction, Guid id, string coverKey, DateTimeOffset now,
         CancellationToken cancellationToken) =>
