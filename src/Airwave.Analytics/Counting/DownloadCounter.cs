@@ -15,7 +15,7 @@ namespace Airwave.Analytics.Counting;
 /// memory follows the number of active listeners, not the size of the log. Results depend only on the requests and
 /// the settings: replayed request ids are ignored, and nothing depends on wall-clock time or hash-table order.
 /// </summary>
-internal sealed class DownloadCounter : IRequestSink
+internal sealed class DownloadCounter : IRequestSink, IDisposable
 {
     private const long Day = UtcTime.TicksPerDay;
     private const long Hour = UtcTime.TicksPerHour;
@@ -23,6 +23,7 @@ internal sealed class DownloadCounter : IRequestSink
 
     /// <summary>How many states ahead the sweep asks for: enough loads in flight to cover a trip to memory.</summary>
     private const int PrefetchDistance = 8;
+
 
     /// <summary>How many requests wait in <see cref="Accept"/> before they are applied.</summary>
     private const int ApplyDelay = 2;
@@ -115,6 +116,7 @@ internal sealed class DownloadCounter : IRequestSink
     private int _queueStart;
     private int _queued;
     private bool _finished;
+    private bool _disposed;
 
     /// <param name="onMalformed">Told about each malformed request (line number, reason), e.g. to print it.</param>
     /// <param name="onDownload">Given each counted download with its listener identity (HMAC) once its day is final;
@@ -146,6 +148,28 @@ internal sealed class DownloadCounter : IRequestSink
         _sizes = episodes.Sizes;
         _thresholds = episodes.Thresholds;
     }
+
+    /// <summary>
+    /// Frees the tables' memory (outside the collected heap; also freed when the counter is collected). The result of
+    /// <see cref="Finish"/> stays valid; nothing else may be called.
+    /// </summary>
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            (_disposed, _finished) = (true, true);
+            _pairs.Dispose();
+            _listeners.Dispose();
+            _listenerStates.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A sweep passes over a whole table in order, rather than looking up what its lists name, once they name at least
+    /// one entry in this many of its slots: a pass reads each slot in sequence, a lookup waits on a random one. Tests set
+    /// it to 0 (lists only) and <see cref="int.MaxValue"/> (passes only) to show that both ways count the same.
+    /// </summary>
+    internal int WholePassShare { get; init; } = 16;
 
     /// <summary>(Listener, episode) states held now, the last request applied: for tests of the bounded memory.</summary>
     public int ActivePairs
@@ -226,6 +250,11 @@ internal sealed class DownloadCounter : IRequestSink
             _listeners.Prefetch(next.Fingerprint, 0);
         }
 
+        if (next.Time / Minute == _idMinute)
+        {
+            _idSet!.Prefetch(next.RequestId);
+        }
+
         if (_queued > 0)
         {
             PrefetchListenerOf(_queue[(_queueStart + _queued - 1) & QueueMask]);
@@ -241,6 +270,7 @@ internal sealed class DownloadCounter : IRequestSink
     /// <summary>Applies every request still waiting in <see cref="Accept"/>.</summary>
     private void ApplyWaiting()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         while (_queued > 0)
         {
             ApplyOldest();
@@ -269,7 +299,7 @@ internal sealed class DownloadCounter : IRequestSink
         ref var found = ref _listeners.Find(request.Fingerprint, 0);
         var index = !Unsafe.IsNullRef(ref found) ? found : _freeListeners.TryPeek(out var free) ? free : _listenerHighWater;
         _listenerStates.Prefetch(index);
-        _pairs.Prefetch(index, request.Episode);
+        _pairs.PrefetchRun(index, request.Episode);
     }
 
     /// <summary>The filters in their order, and the listener and episode of a request that passes them.</summary>
@@ -541,12 +571,14 @@ internal sealed class DownloadCounter : IRequestSink
         var day = (int)(time / Day);
         var download = new PendingDownload(episode, attributes);
         ref var listener = ref _listenerStates[listenerIndex];
-        ref var extras = ref _listenerExtras[listenerIndex];
         if (listener.Open.Day == day)
         {
-            listener.Open.Add(ref extras.More, download, requests);
+            listener.Open.Add(ref _listenerExtras[listenerIndex].More, download, requests);
             return;
         }
+
+        // The extras are another cache line, not asked for in advance: read only when the listener has earlier days.
+        ref var extras = ref _listenerExtras[listenerIndex];
 
         for (var bucket = listener.HasEarlier ? extras.Earlier : null; bucket is not null; bucket = bucket.Next)
         {
@@ -577,8 +609,7 @@ internal sealed class DownloadCounter : IRequestSink
             IdentityFor(listenerIndex, day, listenerAddress, userAgentDigest, latest: true);
         }
 
-        listener.Open = new DayHead { Day = day };
-        listener.Open.Add(ref extras.More, download, requests);
+        listener.Open = new DayHead { Day = day, Requests = requests, Count = 1, First = download };
     }
 
     /// <summary>
@@ -673,6 +704,7 @@ internal sealed class DownloadCounter : IRequestSink
     /// <summary>Ends the input: every pending range expires, every day is closed, and the totals are final.</summary>
     public CountingResult Finish()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_finished)
         {
             ApplyWaiting();
@@ -706,105 +738,8 @@ internal sealed class DownloadCounter : IRequestSink
     /// </summary>
     private void Sweep(long horizon)
     {
-        while (_pairClosings.Count > 0)
-        {
-            var (hour, keys) = _pairClosings.First();
-            if (horizon != long.MaxValue && (hour + 1) * Hour > horizon)
-            {
-                break;
-            }
-
-            _pairClosings.Remove(hour);
-            if (hour == _cachedClosingHour)
-            {
-                (_cachedClosingHour, _cachedClosingKeys) = (long.MinValue, null);
-            }
-            for (var k = 0; k < keys.Count; k++)
-            {
-                // The states of one hour are scattered over the table: ask for the ones a few steps ahead now, so their
-                // loads overlap instead of each waiting on memory in turn.
-                if (k + PrefetchDistance < keys.Count)
-                {
-                    var ahead = keys[k + PrefetchDistance];
-                    _pairs.Prefetch(ahead.Listener, ahead.Episode);
-                    _listenerStates.Prefetch(ahead.Listener);
-                }
-
-                if (k + PrefetchDistance / 2 < keys.Count)
-                {
-                    // Asked for above a few steps ago: the listener's table slot (should it be released) can be asked for now.
-                    _listeners.Prefetch(_listenerStates[keys[k + PrefetchDistance / 2].Listener].Fingerprint, 0);
-                }
-
-                var key = keys[k];
-                ref var pair = ref _pairs.Find(key.Listener, key.Episode);
-                if (Unsafe.IsNullRef(ref pair) || pair.ScheduledHour != hour)
-                {
-                    continue; // closed already, or scheduled again for another hour
-                }
-
-                if (pair.PendingRequests > 0 && (horizon == long.MaxValue || pair.PendingStart + Day <= horizon))
-                {
-                    Drop(DropReason.BelowThreshold, pair.PendingRequests, pair.PendingStart / Day);
-                    pair.ResetPending(_rangeStore);
-                }
-
-                if (pair.PendingRequests == 0 && pair.BlockedUntil <= horizon)
-                {
-                    var listener = key.Listener;
-                    _pairs.Remove(key.Listener, key.Episode);
-                    _listenerStates[listener].Pairs--;
-                    ReleaseIfIdle(listener);
-                    continue;
-                }
-
-                pair.ScheduledHour = (int)Math.Max(pair.ClosesAt / Hour, hour + 1);
-                KeysClosingIn(pair.ScheduledHour).Add(key);
-            }
-
-            keys.Clear();
-            _freeKeyLists.Push(keys);
-        }
-
-        while (_dayClosings.Count > 0)
-        {
-            var (day, listeners) = _dayClosings.First();
-            if (horizon != long.MaxValue && (day + 1L) * Day > horizon)
-            {
-                break;
-            }
-
-            _dayClosings.Remove(day);
-            if (day == _cachedClosingDay)
-            {
-                (_cachedClosingDay, _cachedClosingListeners) = (int.MinValue, null);
-            }
-            for (var k = 0; k < listeners.Count; k++)
-            {
-                if (k + PrefetchDistance < listeners.Count)
-                {
-                    _listenerStates.Prefetch(listeners[k + PrefetchDistance]);
-                }
-
-                if (k + PrefetchDistance / 2 < listeners.Count)
-                {
-                    // Asked for above a few steps ago: its fingerprint is at hand to ask for its table slot.
-                    _listeners.Prefetch(_listenerStates[listeners[k + PrefetchDistance / 2]].Fingerprint, 0);
-                }
-
-                var listener = listeners[k];
-                if (TakeDay(listener, day, out var downloads))
-                {
-                    Commit(listener, downloads);
-                }
-
-                ReleaseIfIdle(listener);
-            }
-
-            listeners.Clear();
-            _freeListenerLists.Push(listeners);
-        }
-
+        ClosePairs(horizon);
+        CloseDays(horizon);
         List<int>? finished = null;
         foreach (var (period, totals) in _periods)
         {
@@ -842,6 +777,258 @@ internal sealed class DownloadCounter : IRequestSink
             {
                 _idMinute = long.MinValue;
                 _idSet = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The (listener, episode) states scheduled in the hours the horizon has passed: their pending bytes may expire, and
+    /// those whose window ended are forgotten. A few (most hours): each is looked up from its hour's list, with the ones a
+    /// few steps ahead asked for. Many (the hours after midnight, when the calendar window's states end together): one
+    /// pass over the whole table in slot order, which reads memory in sequence instead of one random place per state.
+    /// </summary>
+    private void ClosePairs(long horizon)
+    {
+        List<long>? hours = null;
+        var due = 0L;
+        foreach (var (hour, keys) in _pairClosings)
+        {
+            if (horizon != long.MaxValue && (hour + 1) * Hour > horizon)
+            {
+                break;
+            }
+
+            (hours ??= []).Add(hour);
+            due += keys.Count;
+        }
+
+        if (hours is null)
+        {
+            return;
+        }
+
+        // A state not forgotten closes after the horizon, so it is scheduled again in an hour after these. At the end of
+        // the input every state is due.
+        if (horizon == long.MaxValue || due * WholePassShare >= _pairs.Capacity)
+        {
+            ClosePairsInSlotOrder(hours[^1], horizon);
+        }
+        else
+        {
+            foreach (var hour in hours)
+            {
+                ClosePairsListed(hour, _pairClosings[hour], horizon);
+            }
+        }
+
+        foreach (var hour in hours)
+        {
+            _pairClosings.Remove(hour, out var keys);
+            keys!.Clear();
+            _freeKeyLists.Push(keys);
+            if (hour == _cachedClosingHour)
+            {
+                (_cachedClosingHour, _cachedClosingKeys) = (long.MinValue, null);
+            }
+        }
+    }
+
+    private void ClosePairsListed(long hour, ChunkedList<PairKey> keys, long horizon)
+    {
+        for (var k = 0; k < keys.Count; k++)
+        {
+            // The states of one hour are scattered over the table: ask for the ones a few steps ahead now, so their
+            // loads overlap instead of each waiting on memory in turn.
+            if (k + PrefetchDistance < keys.Count)
+            {
+                var ahead = keys[k + PrefetchDistance];
+                _pairs.Prefetch(ahead.Listener, ahead.Episode);
+                _listenerStates.Prefetch(ahead.Listener);
+            }
+
+            if (k + PrefetchDistance / 2 < keys.Count)
+            {
+                // Asked for above a few steps ago: the listener's table slot (should it be released) can be asked for now.
+                _listeners.Prefetch(_listenerStates[keys[k + PrefetchDistance / 2].Listener].Fingerprint, 0);
+            }
+
+            var key = keys[k];
+            ref var pair = ref _pairs.Find(key.Listener, key.Episode);
+            if (Unsafe.IsNullRef(ref pair) || pair.ScheduledHour != hour)
+            {
+                continue; // closed already, or scheduled again for another hour
+            }
+
+            if (ClosePair(ref pair, key, hour, horizon))
+            {
+                _pairs.Remove(key.Listener, key.Episode);
+                ForgetPairOf(key.Listener);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every state scheduled up to <paramref name="lastHour"/>, in slot order. A removal can move a later state into the
+    /// slot (it is looked at again) or one from the table's start to its end (met twice: by then it is scheduled after
+    /// <paramref name="lastHour"/>, or gone). At the end of the input nothing is removed: the pending bytes expire, and
+    /// the tables are not used again.
+    /// </summary>
+    private void ClosePairsInSlotOrder(long lastHour, long horizon)
+    {
+        var capacity = _pairs.Capacity;
+        var end = horizon == long.MaxValue;
+        for (var i = 0; i < capacity; i++)
+        {
+            // The slots come in sequence; their listeners' states (and table slots, to release them) do not. Asked for
+            // whether the state is due or not (an empty slot asks for index 0, unused): a test here would be a branch
+            // the processor cannot predict, dearer than the spare loads.
+            if (i + PrefetchDistance < capacity)
+            {
+                _listenerStates.Prefetch(_pairs.ListenerAt(i + PrefetchDistance));
+                _listeners.Prefetch(_listenerStates[_pairs.ListenerAt(i + PrefetchDistance / 2)].Fingerprint, 0);
+            }
+
+            while (true)
+            {
+                ref var pair = ref _pairs.EntryAt(i, out var listener, out var episode);
+                if (Unsafe.IsNullRef(ref pair) || pair.ScheduledHour > lastHour
+                    || !ClosePair(ref pair, new PairKey(listener, episode), lastHour, horizon) || end)
+                {
+                    break;
+                }
+
+                _pairs.RemoveAt(i);
+                ForgetPairOf(listener);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A state scheduled in <paramref name="hour"/>: pending bytes the horizon has passed expire. True when the state
+    /// can be forgotten; otherwise it is listed under the hour it may close in.
+    /// </summary>
+    private bool ClosePair(ref PairState pair, PairKey key, long hour, long horizon)
+    {
+        if (pair.PendingRequests > 0 && (horizon == long.MaxValue || pair.PendingStart + Day <= horizon))
+        {
+            Drop(DropReason.BelowThreshold, pair.PendingRequests, pair.PendingStart / Day);
+            pair.ResetPending(_rangeStore);
+        }
+
+        if (pair.PendingRequests == 0 && pair.BlockedUntil <= horizon)
+        {
+            return true;
+        }
+
+        pair.ScheduledHour = (int)Math.Max(pair.ClosesAt / Hour, hour + 1);
+        KeysClosingIn(pair.ScheduledHour).Add(key);
+        return false;
+    }
+
+    private void ForgetPairOf(int listener)
+    {
+        _listenerStates[listener].Pairs--;
+        ReleaseIfIdle(listener);
+    }
+
+    /// <summary>
+    /// The UTC days the horizon has passed: each listener's downloads of the day face the volume rule and join the
+    /// totals. Like <see cref="ClosePairs"/>, listener by listener from the days' lists, or, when they hold many of the
+    /// listeners (every day but the quietest), one pass over all listeners in index order.
+    /// </summary>
+    private void CloseDays(long horizon)
+    {
+        List<int>? days = null;
+        var due = 0L;
+        foreach (var (day, listeners) in _dayClosings)
+        {
+            if (horizon != long.MaxValue && (day + 1L) * Day > horizon)
+            {
+                break;
+            }
+
+            (days ??= []).Add(day);
+            due += listeners.Count;
+        }
+
+        if (days is null)
+        {
+            return;
+        }
+
+        if (horizon == long.MaxValue || due * WholePassShare >= _listenerHighWater)
+        {
+            CloseDaysInIndexOrder(days, release: horizon != long.MaxValue);
+        }
+        else
+        {
+            foreach (var day in days)
+            {
+                CloseDayListed(day, _dayClosings[day]);
+            }
+        }
+
+        foreach (var day in days)
+        {
+            _dayClosings.Remove(day, out var listeners);
+            listeners!.Clear();
+            _freeListenerLists.Push(listeners);
+            if (day == _cachedClosingDay)
+            {
+                (_cachedClosingDay, _cachedClosingListeners) = (int.MinValue, null);
+            }
+        }
+    }
+
+    private void CloseDayListed(int day, ChunkedList<int> listeners)
+    {
+        for (var k = 0; k < listeners.Count; k++)
+        {
+            if (k + PrefetchDistance < listeners.Count)
+            {
+                _listenerStates.Prefetch(listeners[k + PrefetchDistance]);
+            }
+
+            if (k + PrefetchDistance / 2 < listeners.Count)
+            {
+                // Asked for above a few steps ago: its fingerprint is at hand to ask for its table slot.
+                _listeners.Prefetch(_listenerStates[listeners[k + PrefetchDistance / 2]].Fingerprint, 0);
+            }
+
+            var listener = listeners[k];
+            if (TakeDay(listener, day, out var downloads))
+            {
+                Commit(listener, downloads);
+            }
+
+            ReleaseIfIdle(listener);
+        }
+    }
+
+    /// <summary>The days' downloads of every listener, in index order; without <paramref name="release"/> (the end of the
+    /// input) listeners stay in the tables.</summary>
+    private void CloseDaysInIndexOrder(List<int> days, bool release)
+    {
+        for (var index = 1; index < _listenerHighWater; index++)
+        {
+            if (!_listenerStates[index].HasDays)
+            {
+                continue; // no download in an open day, or a free index
+            }
+
+            var took = false;
+            foreach (var day in days)
+            {
+                if (TakeDay(index, day, out var downloads))
+                {
+                    Commit(index, downloads);
+                    took = true;
+                }
+            }
+
+            if (took && release)
+            {
+                ReleaseIfIdle(index);
             }
         }
     }

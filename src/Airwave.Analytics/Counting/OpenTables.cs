@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Airwave.Analytics.Counting;
 
@@ -46,6 +45,10 @@ internal sealed class Hash128Set
         }
     }
 
+    /// <summary>Asks for the slot where adding the value begins, so that an add a little later finds it in the cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(UInt128 value) => CacheHints.Prefetch(ref _slots[(int)(ulong)value & (_slots.Length - 1)]);
+
     /// <summary>Empties the set and keeps its capacity (the sets are reused hour after hour).</summary>
     public void Clear()
     {
@@ -70,27 +73,34 @@ internal sealed class Hash128Set
 
 /// <summary>
 /// A map from (128-bit hash, small integer) to a struct value stored in the slot itself, with open addressing, linear
-/// probing and backward-shift deletion: a lookup touches one place in memory, and there are no tombstones. A reference
-/// returned by <see cref="GetOrAdd"/> or <see cref="Find"/> is valid until the next add or remove.
+/// probing and backward-shift deletion: a lookup touches one place in memory, and there are no tombstones. The slots
+/// live in <see cref="TableMemory"/> (in 2 MiB pages where the system allows). A reference returned by
+/// <see cref="GetOrAdd"/> or <see cref="Find"/> is valid until the next add or remove.
 /// </summary>
-internal sealed class PairTable<TValue> where TValue : struct
+internal sealed unsafe class PairTable<TValue> : IDisposable where TValue : struct
 {
-    private Slot[] _slots = new Slot[1024];
+    private static readonly int Stride = RuntimeHelpers.IsReferenceOrContainsReferences<TValue>()
+        ? throw new InvalidOperationException($"{typeof(TValue).Name} holds object references; they cannot live outside the collected heap.")
+        : (int)BitOperations.RoundUpToPowerOf2((uint)Unsafe.SizeOf<Slot>());
+
+    private TableMemory _memory = null!;
+    private int _mask;
     private int _count;
+
+    public PairTable() => Allocate(1024);
 
     public int Count => _count;
 
     public ref TValue GetOrAdd(UInt128 key, int sub, out bool exists)
     {
-        if (10 * (_count + 1) > 7 * _slots.Length)
+        if (10 * (_count + 1) > 7 * (_mask + 1))
         {
             Grow();
         }
 
-        var mask = _slots.Length - 1;
-        for (var i = Home(key, sub, mask); ; i = (i + 1) & mask)
+        for (var i = Home(key, sub); ; i = (i + 1) & _mask)
         {
-            ref var slot = ref _slots[i];
+            ref var slot = ref At(i);
             if (!slot.Used)
             {
                 slot.Used = true;
@@ -112,14 +122,13 @@ internal sealed class PairTable<TValue> where TValue : struct
 
     /// <summary>Asks for the slot where a lookup of the key begins, so a lookup a little later finds it in the cache.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Prefetch(UInt128 key, int sub) => CacheHints.Prefetch(ref _slots[Home(key, sub, _slots.Length - 1)]);
+    public void Prefetch(UInt128 key, int sub) => CacheHints.Prefetch(ref At(Home(key, sub)));
 
     public ref TValue Find(UInt128 key, int sub)
     {
-        var mask = _slots.Length - 1;
-        for (var i = Home(key, sub, mask); ; i = (i + 1) & mask)
+        for (var i = Home(key, sub); ; i = (i + 1) & _mask)
         {
-            ref var slot = ref _slots[i];
+            ref var slot = ref At(i);
             if (!slot.Used)
             {
                 return ref Unsafe.NullRef<TValue>();
@@ -134,11 +143,10 @@ internal sealed class PairTable<TValue> where TValue : struct
 
     public bool Remove(UInt128 key, int sub)
     {
-        var mask = _slots.Length - 1;
-        var i = Home(key, sub, mask);
+        var i = Home(key, sub);
         while (true)
         {
-            ref var slot = ref _slots[i];
+            ref var slot = ref At(i);
             if (!slot.Used)
             {
                 return false;
@@ -149,53 +157,69 @@ internal sealed class PairTable<TValue> where TValue : struct
                 break;
             }
 
-            i = (i + 1) & mask;
+            i = (i + 1) & _mask;
         }
 
         // Backward shift: move later entries of the probe run into the hole when their home allows it.
         var hole = i;
-        var j = (hole + 1) & mask;
-        while (_slots[j].Used)
+        var j = (hole + 1) & _mask;
+        while (At(j).Used)
         {
-            var home = Home(_slots[j].Key, _slots[j].Sub, mask);
+            var home = Home(At(j).Key, At(j).Sub);
             var between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
             if (!between)
             {
-                _slots[hole] = _slots[j];
+                At(hole) = At(j);
                 hole = j;
             }
 
-            j = (j + 1) & mask;
+            j = (j + 1) & _mask;
         }
 
-        _slots[hole] = default;
+        At(hole) = default;
         _count--;
         return true;
     }
 
+    /// <summary>Frees the memory; the table must not be used after this.</summary>
+    public void Dispose() => _memory.Dispose();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Home(UInt128 key, int sub, int mask) => (int)((ulong)key ^ ((ulong)(uint)sub * 0x9E3779B97F4A7C15UL)) & mask;
+    private int Home(UInt128 key, int sub) => (int)((ulong)key ^ ((ulong)(uint)sub * 0x9E3779B97F4A7C15UL)) & _mask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Slot At(int index) => ref Unsafe.AsRef<Slot>(_memory.Start + ((nint)index * Stride));
+
+    private void Allocate(int capacity)
+    {
+        _memory = new TableMemory((long)capacity * Stride);
+        _mask = capacity - 1;
+        _count = 0;
+    }
 
     private void Grow()
     {
-        var old = _slots;
-        _slots = new Slot[old.Length * 2];
-        var mask = _slots.Length - 1;
-        foreach (ref var slot in old.AsSpan())
+        var (old, oldCapacity) = (_memory, _mask + 1);
+        Allocate(oldCapacity * 2);
+        for (var k = 0; k < oldCapacity; k++)
         {
+            var slot = Unsafe.AsRef<Slot>(old.Start + ((nint)k * Stride));
             if (!slot.Used)
             {
                 continue;
             }
 
-            var i = Home(slot.Key, slot.Sub, mask);
-            while (_slots[i].Used)
+            var i = Home(slot.Key, slot.Sub);
+            while (At(i).Used)
             {
-                i = (i + 1) & mask;
+                i = (i + 1) & _mask;
             }
 
-            _slots[i] = slot;
+            At(i) = slot;
+            _count++;
         }
+
+        old.Dispose();
     }
 
     private struct Slot
@@ -210,18 +234,19 @@ internal sealed class PairTable<TValue> where TValue : struct
 /// <summary>
 /// A map from (listener index, episode) to a struct value stored in the slot itself: open addressing, linear probing,
 /// backward-shift deletion, like <see cref="PairTable{TValue}"/>, but with a key of two integers and slots padded to a
-/// power of two bytes and laid out from a 64-byte boundary (<see cref="CacheLineMemory"/>), so that a slot of up to 64
-/// bytes sits in one cache line and a lookup loads one line. The slots live in a pinned array (it never moves, so the
-/// alignment holds); the table reads it directly rather than through a <see cref="CacheLineArray{T}"/>, saving a load. Listener index
+/// power of two bytes and laid out from a 64-byte boundary (<see cref="TableMemory"/>, in 2 MiB pages where the system
+/// allows), so that a slot of up to 64 bytes sits in one cache line and a lookup loads one line. The table reads its
+/// memory directly rather than through a <see cref="CacheLineArray{T}"/>, saving a load. Listener index
 /// zero marks an empty slot. A reference returned by <see cref="GetOrAdd"/> or <see cref="Find"/> is valid until the
 /// next add or remove.
 /// </summary>
-internal sealed class ListenerEpisodeTable<TValue> where TValue : struct
+internal sealed unsafe class ListenerEpisodeTable<TValue> : IDisposable where TValue : struct
 {
-    private static readonly int Stride = (int)BitOperations.RoundUpToPowerOf2((uint)Unsafe.SizeOf<Slot>());
+    private static readonly int Stride = RuntimeHelpers.IsReferenceOrContainsReferences<TValue>()
+        ? throw new InvalidOperationException($"{typeof(TValue).Name} holds object references; they cannot live outside the collected heap.")
+        : (int)BitOperations.RoundUpToPowerOf2((uint)Unsafe.SizeOf<Slot>());
 
-    private byte[] _memory = [];
-    private int _offset;
+    private TableMemory _memory = null!;
     private int _mask;
     private int _shift;
     private int _count;
@@ -262,6 +287,15 @@ internal sealed class ListenerEpisodeTable<TValue> where TValue : struct
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Prefetch(int listener, int episode) => CacheHints.Prefetch(ref At(Home(listener, episode)));
 
+    /// <summary>Asks for the slot where a lookup of the key begins and the one after it (a new key is added there when the first is taken).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchRun(int listener, int episode)
+    {
+        var home = Home(listener, episode);
+        CacheHints.Prefetch(ref At(home));
+        CacheHints.Prefetch(ref At((home + 1) & _mask));
+    }
+
     public ref TValue Find(int listener, int episode)
     {
         for (var i = Home(listener, episode); ; i = (i + 1) & _mask)
@@ -281,8 +315,7 @@ internal sealed class ListenerEpisodeTable<TValue> where TValue : struct
 
     public bool Remove(int listener, int episode)
     {
-        var i = Home(listener, episode);
-        while (true)
+        for (var i = Home(listener, episode); ; i = (i + 1) & _mask)
         {
             ref var slot = ref At(i);
             if (slot.Listener == 0)
@@ -292,14 +325,38 @@ internal sealed class ListenerEpisodeTable<TValue> where TValue : struct
 
             if (slot.Listener == listener && slot.Episode == episode)
             {
-                break;
+                RemoveAt(i);
+                return true;
             }
-
-            i = (i + 1) & _mask;
         }
+    }
 
+    /// <summary>Slots, used or not: the indexes <see cref="EntryAt"/> and <see cref="RemoveAt"/> take.</summary>
+    public int Capacity => _mask + 1;
+
+    /// <summary>
+    /// The entry in slot <paramref name="index"/> (a null reference when the slot is empty), for a pass over the whole
+    /// table in slot order: sequential reads, where lookups by key read one random place each.
+    /// </summary>
+    public ref TValue EntryAt(int index, out int listener, out int episode)
+    {
+        ref var slot = ref At(index);
+        (listener, episode) = (slot.Listener, slot.Episode);
+        return ref listener == 0 ? ref Unsafe.NullRef<TValue>() : ref slot.Value;
+    }
+
+    /// <summary>The listener of the entry in slot <paramref name="index"/>; 0 when the slot is empty.</summary>
+    public int ListenerAt(int index) => At(index).Listener;
+
+    /// <summary>
+    /// Removes the entry in slot <paramref name="index"/>. Later entries of its probe run may move back, one of them into
+    /// this slot: a pass in slot order looks at the same index again. An entry from the start of the table can move to
+    /// its end (runs wrap around), so such a pass can meet an entry twice.
+    /// </summary>
+    public void RemoveAt(int index)
+    {
         // Backward shift: move later entries of the probe run into the hole when their home allows it.
-        var hole = i;
+        var hole = index;
         var j = (hole + 1) & _mask;
         while (At(j).Listener != 0)
         {
@@ -316,8 +373,10 @@ internal sealed class ListenerEpisodeTable<TValue> where TValue : struct
 
         At(hole) = default;
         _count--;
-        return true;
     }
+
+    /// <summary>Frees the memory; the table must not be used after this.</summary>
+    public void Dispose() => _memory.Dispose();
 
     /// <summary>Fibonacci hashing of the two integers: the top bits of their product with 2^64 / φ.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -325,12 +384,11 @@ internal sealed class ListenerEpisodeTable<TValue> where TValue : struct
         (int)(((((ulong)(uint)listener << 32) | (uint)episode) * 0x9E3779B97F4A7C15UL) >> _shift);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref Slot At(int index) =>
-        ref Unsafe.As<byte, Slot>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_memory), _offset + (index * Stride)));
+    private ref Slot At(int index) => ref Unsafe.AsRef<Slot>(_memory.Start + ((nint)index * Stride));
 
     private void Allocate(int capacity)
     {
-        _memory = CacheLineMemory.Allocate(capacity * Stride, out _offset);
+        _memory = new TableMemory((long)capacity * Stride);
         _mask = capacity - 1;
         _shift = 64 - BitOperations.Log2((uint)capacity);
         _count = 0;
@@ -338,11 +396,11 @@ internal sealed class ListenerEpisodeTable<TValue> where TValue : struct
 
     private void Grow()
     {
-        var (old, oldOffset, oldCapacity) = (_memory, _offset, _mask + 1);
+        var (old, oldCapacity) = (_memory, _mask + 1);
         Allocate(oldCapacity * 2);
         for (var k = 0; k < oldCapacity; k++)
         {
-            var slot = Unsafe.As<byte, Slot>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(old), oldOffset + (k * Stride)));
+            var slot = Unsafe.AsRef<Slot>(old.Start + ((nint)k * Stride));
             if (slot.Listener == 0)
             {
                 continue;
@@ -357,6 +415,8 @@ internal sealed class ListenerEpisodeTable<TValue> where TValue : struct
             At(i) = slot;
             _count++;
         }
+
+        old.Dispose();
     }
 
     private struct Slot

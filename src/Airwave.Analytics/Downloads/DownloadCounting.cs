@@ -111,7 +111,7 @@ internal sealed partial class DownloadCounting(AnalyticsStore store, ICatalogDir
         var downloads = new List<DownloadRow>();
         var drops = new Dictionary<string, long>(StringComparer.Ordinal);
         var dayText = AnalyticsStore.DayText(day);
-        var counter = new DownloadCounter(files.Catalog, settings,
+        using var counter = new DownloadCounter(files.Catalog, settings,
             onDownload: download =>
             {
                 if (download.Day == day && files.Owners.TryGetValue(download.EpisodeId, out var owner))

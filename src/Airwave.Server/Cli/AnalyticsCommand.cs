@@ -217,7 +217,7 @@ internal static class AnalyticsCommand
                 return Failed;
             }
 
-            var counter = new DownloadCounter(catalog, settings, malformed.Report);
+            using var counter = new DownloadCounter(catalog, settings, malformed.Report);
             summary = cloudFront ? CloudFrontLogReader.Read(input, counter) : JsonlRequestReader.Read(input, counter);
             var result = counter.Finish();
             malformed.Finish();

@@ -205,7 +205,7 @@ public sealed class GeographyTests
             Keys = new ListenerKeys(Encoding.UTF8.GetBytes("geography-test-secret-0123"), KeyRotation.Day),
             Geo = geo,
         };
-        var counter = new DownloadCounter(new EpisodeCatalog([episode]), settings, onDownload: downloads.Add);
+        using var counter = new DownloadCounter(new EpisodeCatalog([episode]), settings, onDownload: downloads.Add);
         var at = new DateTimeOffset(2026, 3, 9, 10, 0, 0, TimeSpan.Zero);
         for (var i = 0; i < 3; i++)
         {

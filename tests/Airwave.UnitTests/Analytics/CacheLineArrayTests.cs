@@ -8,7 +8,7 @@ public sealed class CacheLineArrayTests
     [Fact]
     public void Values_StartOnCacheLines_AndKeepThroughResizes()
     {
-        var array = new CacheLineArray<Sixty>(3);
+        using var array = new CacheLineArray<Sixty>(3);
         for (var i = 0; i < 3; i++)
         {
             array[i] = new Sixty { First = i, Last = -i };
@@ -30,10 +30,28 @@ public sealed class CacheLineArrayTests
         Should.Throw<ArgumentOutOfRangeException>(() => array[-1].First);
     }
 
+    [Theory]
+    [InlineData(100, 64)]
+    [InlineData(5 << 20, 2 << 20)]
+    public void TableMemory_IsZero_AndStartsOnItsBoundary(int bytes, int boundary)
+    {
+        using var memory = new TableMemory(bytes);
+        var start = memory.DangerousGetHandle();
+        (start % boundary).ShouldBe(0);
+        var copy = new byte[bytes];
+        System.Runtime.InteropServices.Marshal.Copy(start, copy, 0, bytes);
+        copy.AsSpan().IndexOfAnyExcept((byte)0).ShouldBe(-1);
+        copy.AsSpan().Fill(0xAB);
+        System.Runtime.InteropServices.Marshal.Copy(copy, 0, start, bytes); // all of it is usable
+
+        memory.Dispose();
+        memory.IsClosed.ShouldBeTrue();
+    }
+
     [Fact]
     public void SmallValues_ArePaddedToAPowerOfTwo()
     {
-        var array = new CacheLineArray<long>(4);
+        using var array = new CacheLineArray<long>(4);
         (AddressOf(ref array[1]) - AddressOf(ref array[0])).ShouldBe(8);
     }
 

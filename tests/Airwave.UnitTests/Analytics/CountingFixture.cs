@@ -26,7 +26,7 @@ internal static class CountingFixture
 
     public static CountingResult Count(IEnumerable<DownloadRequest> requests, CountingSettings? settings = null, params EpisodeFile[] episodes)
     {
-        var counter = new DownloadCounter(new EpisodeCatalog(episodes.Length == 0 ? [HourLong] : episodes), settings ?? Settings());
+        using var counter = new DownloadCounter(new EpisodeCatalog(episodes.Length == 0 ? [HourLong] : episodes), settings ?? Settings());
         foreach (var request in requests)
         {
             counter.Add(request);

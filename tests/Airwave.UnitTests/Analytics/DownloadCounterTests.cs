@@ -484,7 +484,7 @@ public sealed class DownloadCounterTests
     [Fact]
     public void State_IsForgottenOnceWindowsClose()
     {
-        var counter = new DownloadCounter(new EpisodeCatalog([HourLong]), Settings());
+        using var counter = new DownloadCounter(new EpisodeCatalog([HourLong]), Settings());
         for (var day = 1; day <= 10; day++)
         {
             for (var listener = 0; listener < 100; listener++)
@@ -505,7 +505,7 @@ public sealed class DownloadCounterTests
     public void CountedDownloads_CarryAnHmacIdentityThatRotatesDaily()
     {
         var downloads = new List<CountedDownload>();
-        var counter = new DownloadCounter(new EpisodeCatalog([HourLong]), Settings(), onDownload: downloads.Add);
+        using var counter = new DownloadCounter(new EpisodeCatalog([HourLong]), Settings(), onDownload: downloads.Add);
         counter.Add(Get("2026-03-09T10:00:00Z"));
         counter.Add(Get("2026-03-10T10:00:00Z"));
         counter.Finish();
@@ -528,7 +528,7 @@ public sealed class DownloadCounterTests
         // late download joins the 10th; all within the allowed lateness.
         string[] times = ["2026-03-10T00:05:00Z", "2026-03-09T23:58:00Z", "2026-03-10T23:50:00Z", "2026-03-11T00:05:00Z", "2026-03-10T23:59:00Z", "2026-03-11T00:06:00Z"];
         var downloads = new List<CountedDownload>();
-        var counter = new DownloadCounter(new EpisodeCatalog(ManyEpisodes(6)), Settings(), onDownload: downloads.Add);
+        using var counter = new DownloadCounter(new EpisodeCatalog(ManyEpisodes(6)), Settings(), onDownload: downloads.Add);
         for (var i = 0; i < times.Length; i++)
         {
             counter.Add(Get(times[i], url: $"https://media.example.com/{i}.mp3", fileSize: 2_000_000));

@@ -19,7 +19,7 @@ public sealed class DownloadStorageRulesTests
     public void Drops_are_dated_by_the_request_or_by_the_day_pending_bytes_started()
     {
         var drops = new List<(DropReason Reason, DateOnly Day, long Requests)>();
-        var counter = new DownloadCounter(new EpisodeCatalog([HourLong]), Settings(), onDrop: (r, d, n) => drops.Add((r, d, n)));
+        using var counter = new DownloadCounter(new EpisodeCatalog([HourLong]), Settings(), onDrop: (r, d, n) => drops.Add((r, d, n)));
         counter.Add(Get("2026-03-09T10:00:00Z", method: "HEAD", bytes: 0));
         // Two ranges below the threshold on the 9th and 10th, then nothing: they expire as one drop of two requests,
         // dated the 9th, when the pending bytes started.
@@ -51,7 +51,7 @@ public sealed class DownloadStorageRulesTests
             Line("c", "2026-03-10T02:00:00Z", "203.0.113.2"));
         var malformed = new List<long>();
         var drops = new List<(DropReason Reason, DateOnly Day, long Requests)>();
-        var counter = new DownloadCounter(new EpisodeCatalog([HourLong]), Settings(), onMalformed: (line, _) => malformed.Add(line),
+        using var counter = new DownloadCounter(new EpisodeCatalog([HourLong]), Settings(), onMalformed: (line, _) => malformed.Add(line),
             onDrop: (r, d, n) => drops.Add((r, d, n)));
 
         JsonlRequestReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(log)), counter);

@@ -7,7 +7,7 @@ public sealed class ListenerEpisodeTableTests
     [Fact]
     public void GetOrAdd_NewKeyStartsAtDefault_ThenFindsWhatWasWritten()
     {
-        var table = new ListenerEpisodeTable<long>();
+        using var table = new ListenerEpisodeTable<long>();
 
         ref var value = ref table.GetOrAdd(7, 0, out var exists);
         exists.ShouldBeFalse();
@@ -27,7 +27,7 @@ public sealed class ListenerEpisodeTableTests
     {
         // Few listeners and episodes, so that probe runs are long and removals shift many entries back.
         var random = new Random(5);
-        var table = new ListenerEpisodeTable<long>();
+        using var table = new ListenerEpisodeTable<long>();
         var expected = new Dictionary<(int, int), long>();
         for (var step = 0; step < 200_000; step++)
         {
@@ -54,7 +54,7 @@ public sealed class ListenerEpisodeTableTests
     [Fact]
     public void Remove_EveryKey_LeavesAnEmptyTableThatStillWorks()
     {
-        var table = new ListenerEpisodeTable<int>();
+        using var table = new ListenerEpisodeTable<int>();
         for (var listener = 1; listener <= 5_000; listener++)
         {
             table.GetOrAdd(listener, listener % 5, out _) = listener;
@@ -70,5 +70,56 @@ public sealed class ListenerEpisodeTableTests
         table.GetOrAdd(1, 1, out var exists) = 9;
         exists.ShouldBeFalse();
         table.Find(1, 1).ShouldBe(9);
+    }
+
+    [Fact]
+    public void PassInSlotOrder_RemovingAsItGoes_MeetsEveryEntry_AndKeepsTheRestFindable()
+    {
+        // Long probe runs (few listeners, many episodes each) that wrap around the end of the table.
+        var random = new Random(9);
+        using var table = new ListenerEpisodeTable<long>();
+        var all = new HashSet<(int, int)>();
+        while (all.Count < 600)
+        {
+            var key = (random.Next(1, 40), random.Next(0, 60));
+            if (all.Add(key))
+            {
+                table.GetOrAdd(key.Item1, key.Item2, out _) = (key.Item1 * 1000L) + key.Item2;
+            }
+        }
+
+        // Remove two in three, as the sweep's pass does: after a removal, the same slot is looked at again.
+        var met = new HashSet<(int, int)>();
+        for (var i = 0; i < table.Capacity; i++)
+        {
+            while (true)
+            {
+                ref var value = ref table.EntryAt(i, out var listener, out var episode);
+                if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref value))
+                {
+                    table.ListenerAt(i).ShouldBe(0);
+                    break;
+                }
+
+                value.ShouldBe((listener * 1000L) + episode);
+                table.ListenerAt(i).ShouldBe(listener);
+                met.Add((listener, episode));
+                if ((listener + episode) % 3 == 0)
+                {
+                    break;
+                }
+
+                table.RemoveAt(i);
+            }
+        }
+
+        met.ShouldBe(all, ignoreOrder: true);
+        var kept = all.Where(k => (k.Item1 + k.Item2) % 3 == 0).ToList();
+        table.Count.ShouldBe(kept.Count);
+        foreach (var (listener, episode) in all)
+        {
+            var found = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref table.Find(listener, episode));
+            found.ShouldBe((listener + episode) % 3 == 0);
+        }
     }
 }

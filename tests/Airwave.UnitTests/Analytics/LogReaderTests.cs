@@ -176,7 +176,7 @@ public sealed class LogReaderTests
             + CloudFrontLine("2", "203.0.113.5", "GET", "/ep1.mp3", "206", "AntennaPod/3.4", "-", "a", "2", "0", "1") + "\n"
             + CloudFrontLine("57700420", "203.0.113.5", "GET", "/ep1.mp3", "200", "AntennaPod/3.4", "-", "b", "57700000", "-", "-") + "\n"
             + CloudFrontLine("57700420", "203.0.113.9", "GET", "/ep1.mp3", "200", "Mozilla/5.0%20(compatible;%20Googlebot/2.1;%20+http://www.google.com/bot.html)", "-", "c", "57700000", "-", "-") + "\n";
-        var counter = new DownloadCounter(new EpisodeCatalog([CountingFixture.HourLong with { Urls = ["https://media.example.com/ep1.mp3"] }]),
+        using var counter = new DownloadCounter(new EpisodeCatalog([CountingFixture.HourLong with { Urls = ["https://media.example.com/ep1.mp3"] }]),
             CountingFixture.Settings());
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(log));
 
