@@ -79,9 +79,7 @@ internal sealed class Hash128Set
 /// </summary>
 internal sealed unsafe class PairTable<TValue> : IDisposable where TValue : struct
 {
-    private static readonly int Stride = RuntimeHelpers.IsReferenceOrContainsReferences<TValue>()
-        ? throw new InvalidOperationException($"{typeof(TValue).Name} holds object references; they cannot live outside the collected heap.")
-        : (int)BitOperations.RoundUpToPowerOf2((uint)Unsafe.SizeOf<Slot>());
+    private static readonly int Stride = TableMemory.StrideOf<Slot>();
 
     private TableMemory _memory = null!;
     private int _mask;
@@ -242,9 +240,7 @@ internal sealed unsafe class PairTable<TValue> : IDisposable where TValue : stru
 /// </summary>
 internal sealed unsafe class ListenerEpisodeTable<TValue> : IDisposable where TValue : struct
 {
-    private static readonly int Stride = RuntimeHelpers.IsReferenceOrContainsReferences<TValue>()
-        ? throw new InvalidOperationException($"{typeof(TValue).Name} holds object references; they cannot live outside the collected heap.")
-        : (int)BitOperations.RoundUpToPowerOf2((uint)Unsafe.SizeOf<Slot>());
+    private static readonly int Stride = TableMemory.StrideOf<Slot>();
 
     private TableMemory _memory = null!;
     private int _mask;
