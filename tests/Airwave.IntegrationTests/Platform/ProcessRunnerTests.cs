@@ -20,7 +20,7 @@ public sealed class ProcessRunnerTests
         var run = ProcessRunner.RunAsync("sh", LongRunning, TimeSpan.FromMinutes(10), onStdoutLine: _ => started.TrySetResult(),
             cancellationToken: cancel.Token);
         await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var tool = SleepingChildren();
+        var tool = await SleepingChildrenAsync();
         tool.ShouldNotBeEmpty();
 
         await cancel.CancelAsync();
@@ -51,8 +51,26 @@ public sealed class ProcessRunnerTests
         result.StandardError.Trim().ShouldBe("oops");
     }
 
-    private static List<int> SleepingChildren() =>
-        [.. Process.GetProcessesByName("sleep").Where(p => ReadCommandLine(p.Id).Contains("600")).Select(p => p.Id)];
+    /// <summary>
+    /// The tool's process: a sleep whose parent is this test process (the shell replaced itself with it; a sleep left
+    /// over from another run has another parent). The shell prints "started" before it execs sleep, so the line can
+    /// arrive before there is a sleep to see (it failed once that way): waits for it up to 10 seconds.
+    /// </summary>
+    private static async Task<List<int>> SleepingChildrenAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            List<int> found = [.. Process.GetProcessesByName("sleep")
+                .Where(p => ReadCommandLine(p.Id).Contains("600") && ParentOf(p.Id) == Environment.ProcessId).Select(p => p.Id)];
+            if (found.Count > 0 || deadline.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                return found;
+            }
+
+            await Task.Delay(20);
+        }
+    }
 
     private static bool IsRunning(int pid)
     {
@@ -65,6 +83,20 @@ public sealed class ProcessRunnerTests
         catch (IOException)
         {
             return false;
+        }
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            // /proc/PID/stat: "pid (name) state ppid ...", the name in parentheses possibly with spaces.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 
