@@ -24,7 +24,6 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
     /// <summary>How many states ahead the sweep asks for: enough loads in flight to cover a trip to memory.</summary>
     private const int PrefetchDistance = 8;
 
-
     /// <summary>How many requests wait in <see cref="Accept"/> before they are applied.</summary>
     private const int ApplyDelay = 2;
 

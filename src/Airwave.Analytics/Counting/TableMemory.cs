@@ -6,7 +6,7 @@ namespace Airwave.Analytics.Counting;
 
 /// <summary>
 /// Zeroed memory outside the collected heap for the counting's largest tables (<see cref="CacheLineArray{T}"/>,
-/// <see cref="ListenerEpisodeTable{TValue}"/>), from a 64-byte boundary. A block of 2 MiB or more starts on a 2 MiB
+/// <see cref="ListenerEpisodeTable{TValue}"/>, <see cref="PairTable{TValue}"/>), from a 64-byte boundary. A block of 2 MiB or more starts on a 2 MiB
 /// boundary and, on Linux, the kernel is asked to back it with 2 MiB pages (transparent huge pages, <c>madvise</c>)
 /// before it is first touched: a random lookup in a table of tens of MiB then finds its address translation in the
 /// processor's TLB instead of walking the page tables (3 % of the counting, ADR 0027). The hint may be refused (the
@@ -15,7 +15,7 @@ namespace Airwave.Analytics.Counting;
 /// </summary>
 internal sealed unsafe class TableMemory : SafeHandle
 {
-    public const int CacheLine = 64;
+    private const int CacheLine = 64;
     private const int HugePage = 2 << 20;
     private const int MadviseHugePage = 14;
 
