@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Airwave.Analytics.Counting;
 
 /// <summary>
@@ -7,25 +9,21 @@ namespace Airwave.Analytics.Counting;
 /// <see cref="RangeStore"/> under an index, so this struct holds no object reference (it sits in every slot of the
 /// counting's largest table, which the garbage collector then never has to look into).
 /// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct ByteRanges
 {
+    // 20 bytes, packed to 4 so that a (listener, episode) state and its key fill a 64-byte cache line exactly.
     private long _start0;
     private long _end0;
 
-    /// <summary>Index of the intervals in the store once there were two or more; 0 when none.</summary>
+    /// <summary>
+    /// 0 while the union is held inline: empty when <c>_end0 == _start0</c>, else the one interval [_start0, _end0).
+    /// Once a second interval arrives, the index of the intervals (and their count) in the store, until cleared.
+    /// </summary>
     private int _more;
 
-    private int _count;
-
-    public readonly int Count => _count;
-
     /// <summary>Bytes covered by the union.</summary>
-    public readonly long Covered(RangeStore store) => _count switch
-    {
-        0 => 0,
-        1 => _end0 - _start0,
-        _ => store.Covered(_more),
-    };
+    public readonly long Covered(RangeStore store) => _more == 0 ? _end0 - _start0 : store.Covered(_more);
 
     /// <summary>Adds [start, end) and returns the new <see cref="Covered"/>.</summary>
     public long Add(long start, long end, RangeStore store)
@@ -35,14 +33,14 @@ internal struct ByteRanges
             return Covered(store);
         }
 
-        if (_count == 0)
+        if (_more == 0)
         {
-            (_start0, _end0, _count) = (start, end, 1);
-            return end - start;
-        }
+            if (_end0 == _start0)
+            {
+                (_start0, _end0) = (start, end);
+                return end - start;
+            }
 
-        if (_count == 1)
-        {
             if (start <= _end0 && end >= _start0)
             {
                 _start0 = Math.Min(_start0, start);
@@ -50,14 +48,11 @@ internal struct ByteRanges
                 return _end0 - _start0;
             }
 
-            if (_more == 0)
-            {
-                _more = store.Rent();
-            }
-
+            _more = store.Rent();
             var intervals = store.Intervals(_more);
             intervals[0] = _start0;
             intervals[1] = _end0;
+            store.Count(_more) = 1;
             store.Covered(_more) = _end0 - _start0;
         }
 
@@ -73,15 +68,17 @@ internal struct ByteRanges
             _more = 0;
         }
 
-        _count = 0;
+        (_start0, _end0) = (0, 0);
     }
 
     private long AddToArray(long start, long end, RangeStore store)
     {
         ref var intervals = ref store.Intervals(_more);
+        ref var count = ref store.Count(_more);
+
         // First interval that ends at or after the new start: everything before it stays.
         var first = 0;
-        while (first < _count && intervals[2 * first + 1] < start)
+        while (first < count && intervals[2 * first + 1] < start)
         {
             first++;
         }
@@ -89,7 +86,7 @@ internal struct ByteRanges
         // Intervals from `first` that start at or before the new end overlap or touch it and merge into one.
         var last = first;
         var removed = 0L;
-        while (last < _count && intervals[2 * last] <= end)
+        while (last < count && intervals[2 * last] <= end)
         {
             start = Math.Min(start, intervals[2 * last]);
             end = Math.Max(end, intervals[2 * last + 1]);
@@ -98,7 +95,7 @@ internal struct ByteRanges
         }
 
         var merged = last - first;
-        var newCount = _count - merged + 1;
+        var newCount = count - merged + 1;
         if (2 * newCount > intervals.Length)
         {
             Array.Resize(ref intervals, intervals.Length * 2);
@@ -106,19 +103,14 @@ internal struct ByteRanges
 
         if (merged != 1)
         {
-            Array.Copy(intervals, 2 * last, intervals, 2 * (first + 1), 2 * (_count - last));
+            Array.Copy(intervals, 2 * last, intervals, 2 * (first + 1), 2 * (count - last));
         }
 
         intervals[2 * first] = start;
         intervals[2 * first + 1] = end;
-        _count = newCount;
+        count = newCount;
         ref var covered = ref store.Covered(_more);
         covered += end - start - removed;
-        if (_count == 1)
-        {
-            (_start0, _end0) = (start, end);
-        }
-
         return covered;
     }
 }
@@ -131,6 +123,7 @@ internal sealed class RangeStore
 {
     private long[][] _intervals = new long[64][];
     private long[] _covered = new long[64];
+    private int[] _counts = new int[64];
     private int _highWater = 1;
     private readonly Stack<int> _free = new();
 
@@ -148,6 +141,7 @@ internal sealed class RangeStore
         {
             Array.Resize(ref _intervals, _intervals.Length * 2);
             Array.Resize(ref _covered, _covered.Length * 2);
+            Array.Resize(ref _counts, _counts.Length * 2);
         }
 
         _intervals[_highWater] = new long[8];
@@ -159,6 +153,9 @@ internal sealed class RangeStore
 
     /// <summary>Bytes covered by the intervals at an index; valid until the next <see cref="Rent"/>.</summary>
     public ref long Covered(int index) => ref _covered[index];
+
+    /// <summary>Intervals at an index; valid until the next <see cref="Rent"/>.</summary>
+    public ref int Count(int index) => ref _counts[index];
 
     public void Return(int index) => _free.Push(index);
 }

@@ -22,6 +22,8 @@ public enum KeyRotation
 /// </summary>
 internal sealed class ListenerKeys
 {
+    private static readonly UInt128 TopBit = UInt128.One << 127;
+
     private readonly byte[] _secret;
     private readonly Dictionary<int, IncrementalHash> _periodMacs = [];
     private readonly UInt128 _fingerprintKey;
@@ -79,11 +81,13 @@ internal sealed class ListenerKeys
     /// <summary>
     /// The in-memory lookup key of a listener (address and user agent), the same in every period so pending bytes and
     /// windows carry across midnight. Keyed, never written anywhere, and fast: the HMAC is computed only once per
-    /// listener and period, when a download is counted.
+    /// listener and period, when a download is counted. Never zero (its top bit is set): the counting's tables mark
+    /// empty slots with zero (<see cref="FingerprintTable{TValue}"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public UInt128 Fingerprint(UInt128 listenerAddress, UInt128 userAgentHash) =>
-        FastHash.Combine(_fingerprintKey, (ulong)(listenerAddress >> 64), (ulong)listenerAddress, (ulong)(userAgentHash >> 64), (ulong)userAgentHash);
+        FastHash.Combine(_fingerprintKey, (ulong)(listenerAddress >> 64), (ulong)listenerAddress, (ulong)(userAgentHash >> 64), (ulong)userAgentHash)
+        | TopBit;
 
     private IncrementalHash PeriodMac(int period)
     {

@@ -1,4 +1,4 @@
-using System.Numerics;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Airwave.Analytics.Counting;
@@ -72,25 +72,33 @@ internal sealed class Hash128Set
 }
 
 /// <summary>
-/// A map from (128-bit hash, small integer) to a struct value stored in the slot itself, with open addressing, linear
-/// probing and backward-shift deletion: a lookup touches one place in memory, and there are no tombstones. The slots
-/// live in <see cref="TableMemory"/> (in 2 MiB pages where the system allows). A reference returned by
-/// <see cref="GetOrAdd"/> or <see cref="Find"/> is valid until the next add or remove.
+/// A map from (fingerprint, small integer) to a struct value stored in the slot itself: open addressing, linear
+/// probing and backward-shift deletion, so a lookup touches one place in memory and there are no tombstones. Slots are
+/// padded to a power of two bytes and laid out from a 64-byte boundary (<see cref="TableMemory"/>, in 2 MiB pages where
+/// the system allows): a slot of up to 64 bytes sits in one cache line and a lookup loads one line. The key is a
+/// 128-bit hash that is never zero (zero marks an empty slot; <see cref="ListenerKeys.Fingerprint"/> sets its top bit).
+/// A reference returned by <see cref="GetOrAdd"/>, <see cref="Find"/> or <see cref="EntryAt"/> is valid until the next
+/// add or remove.
 /// </summary>
-internal sealed unsafe class PairTable<TValue> : IDisposable where TValue : struct
+internal sealed unsafe class FingerprintTable<TValue> : IDisposable where TValue : struct
 {
-    private static readonly int Stride = TableMemory.StrideOf<Slot>();
+    /// <summary>Bytes from one slot to the next: 64 for the counting's two tables (a unit test holds them to it).</summary>
+    internal static readonly int Stride = TableMemory.StrideOf<Slot>();
 
     private TableMemory _memory = null!;
     private int _mask;
     private int _count;
 
-    public PairTable() => Allocate(1024);
+    public FingerprintTable() => Allocate(1024);
 
     public int Count => _count;
 
+    /// <summary>Slots, used or not: the indexes <see cref="EntryAt"/> and <see cref="RemoveAt"/> take.</summary>
+    public int Capacity => _mask + 1;
+
     public ref TValue GetOrAdd(UInt128 key, int sub, out bool exists)
     {
+        Debug.Assert(key != UInt128.Zero, "zero marks an empty slot");
         if (10 * (_count + 1) > 7 * (_mask + 1))
         {
             Grow();
@@ -99,9 +107,8 @@ internal sealed unsafe class PairTable<TValue> : IDisposable where TValue : stru
         for (var i = Home(key, sub); ; i = (i + 1) & _mask)
         {
             ref var slot = ref At(i);
-            if (!slot.Used)
+            if (slot.Key == UInt128.Zero)
             {
-                slot.Used = true;
                 slot.Key = key;
                 slot.Sub = sub;
                 slot.Value = default;
@@ -122,12 +129,21 @@ internal sealed unsafe class PairTable<TValue> : IDisposable where TValue : stru
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Prefetch(UInt128 key, int sub) => CacheHints.Prefetch(ref At(Home(key, sub)));
 
+    /// <summary>Asks for the slot where a lookup of the key begins and the one after it (a new key is added there when the first is taken).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchRun(UInt128 key, int sub)
+    {
+        var home = Home(key, sub);
+        CacheHints.Prefetch(ref At(home));
+        CacheHints.Prefetch(ref At((home + 1) & _mask));
+    }
+
     public ref TValue Find(UInt128 key, int sub)
     {
         for (var i = Home(key, sub); ; i = (i + 1) & _mask)
         {
             ref var slot = ref At(i);
-            if (!slot.Used)
+            if (slot.Key == UInt128.Zero)
             {
                 return ref Unsafe.NullRef<TValue>();
             }
@@ -141,27 +157,47 @@ internal sealed unsafe class PairTable<TValue> : IDisposable where TValue : stru
 
     public bool Remove(UInt128 key, int sub)
     {
-        var i = Home(key, sub);
-        while (true)
+        for (var i = Home(key, sub); ; i = (i + 1) & _mask)
         {
             ref var slot = ref At(i);
-            if (!slot.Used)
+            if (slot.Key == UInt128.Zero)
             {
                 return false;
             }
 
             if (slot.Key == key && slot.Sub == sub)
             {
-                break;
+                RemoveAt(i);
+                return true;
             }
-
-            i = (i + 1) & _mask;
         }
+    }
 
+    /// <summary>
+    /// The entry in slot <paramref name="index"/> (a null reference when the slot is empty), for a pass over the whole
+    /// table in slot order: sequential reads, where lookups by key read one random place each.
+    /// </summary>
+    public ref TValue EntryAt(int index, out UInt128 key, out int sub)
+    {
+        ref var slot = ref At(index);
+        (key, sub) = (slot.Key, slot.Sub);
+        return ref key == UInt128.Zero ? ref Unsafe.NullRef<TValue>() : ref slot.Value;
+    }
+
+    /// <summary>The key of the entry in slot <paramref name="index"/>; zero when the slot is empty.</summary>
+    public UInt128 KeyAt(int index) => At(index).Key;
+
+    /// <summary>
+    /// Removes the entry in slot <paramref name="index"/>. Later entries of its probe run may move back, one of them into
+    /// this slot: a pass in slot order looks at the same index again. An entry from the start of the table can move to
+    /// its end (runs wrap around), so such a pass can meet an entry twice.
+    /// </summary>
+    public void RemoveAt(int index)
+    {
         // Backward shift: move later entries of the probe run into the hole when their home allows it.
-        var hole = i;
+        var hole = index;
         var j = (hole + 1) & _mask;
-        while (At(j).Used)
+        while (At(j).Key != UInt128.Zero)
         {
             var home = Home(At(j).Key, At(j).Sub);
             var between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
@@ -176,12 +212,12 @@ internal sealed unsafe class PairTable<TValue> : IDisposable where TValue : stru
 
         At(hole) = default;
         _count--;
-        return true;
     }
 
     /// <summary>Frees the memory; the table must not be used after this.</summary>
     public void Dispose() => _memory.Dispose();
 
+    /// <summary>The key's low bits (it is a hash already), mixed with the integer times 2^64 / φ.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Home(UInt128 key, int sub) => (int)((ulong)key ^ ((ulong)(uint)sub * 0x9E3779B97F4A7C15UL)) & _mask;
 
@@ -202,13 +238,13 @@ internal sealed unsafe class PairTable<TValue> : IDisposable where TValue : stru
         for (var k = 0; k < oldCapacity; k++)
         {
             var slot = Unsafe.AsRef<Slot>(old.Start + ((nint)k * Stride));
-            if (!slot.Used)
+            if (slot.Key == UInt128.Zero)
             {
                 continue;
             }
 
             var i = Home(slot.Key, slot.Sub);
-            while (At(i).Used)
+            while (At(i).Key != UInt128.Zero)
             {
                 i = (i + 1) & _mask;
             }
@@ -220,205 +256,11 @@ internal sealed unsafe class PairTable<TValue> : IDisposable where TValue : stru
         old.Dispose();
     }
 
+    /// <summary>The key first (16-byte aligned), the integer last: a 44-byte value packed to 4 bytes fills 64.</summary>
     private struct Slot
     {
         public UInt128 Key;
+        public TValue Value;
         public int Sub;
-        public bool Used;
-        public TValue Value;
-    }
-}
-
-/// <summary>
-/// A map from (listener index, episode) to a struct value stored in the slot itself: open addressing, linear probing,
-/// backward-shift deletion, like <see cref="PairTable{TValue}"/>, but with a key of two integers and slots padded to a
-/// power of two bytes and laid out from a 64-byte boundary (<see cref="TableMemory"/>, in 2 MiB pages where the system
-/// allows), so that a slot of up to 64 bytes sits in one cache line and a lookup loads one line. The table reads its
-/// memory directly rather than through a <see cref="CacheLineArray{T}"/>, saving a load. Listener index
-/// zero marks an empty slot. A reference returned by <see cref="GetOrAdd"/> or <see cref="Find"/> is valid until the
-/// next add or remove.
-/// </summary>
-internal sealed unsafe class ListenerEpisodeTable<TValue> : IDisposable where TValue : struct
-{
-    private static readonly int Stride = TableMemory.StrideOf<Slot>();
-
-    private TableMemory _memory = null!;
-    private int _mask;
-    private int _shift;
-    private int _count;
-
-    public ListenerEpisodeTable() => Allocate(1024);
-
-    public int Count => _count;
-
-    public ref TValue GetOrAdd(int listener, int episode, out bool exists)
-    {
-        if (10 * (_count + 1) > 7 * (_mask + 1))
-        {
-            Grow();
-        }
-
-        for (var i = Home(listener, episode); ; i = (i + 1) & _mask)
-        {
-            ref var slot = ref At(i);
-            if (slot.Listener == 0)
-            {
-                slot.Listener = listener;
-                slot.Episode = episode;
-                slot.Value = default;
-                _count++;
-                exists = false;
-                return ref slot.Value;
-            }
-
-            if (slot.Listener == listener && slot.Episode == episode)
-            {
-                exists = true;
-                return ref slot.Value;
-            }
-        }
-    }
-
-    /// <summary>Asks for the slot where a lookup of the key begins, so a lookup a little later finds it in the cache.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Prefetch(int listener, int episode) => CacheHints.Prefetch(ref At(Home(listener, episode)));
-
-    /// <summary>Asks for the slot where a lookup of the key begins and the one after it (a new key is added there when the first is taken).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void PrefetchRun(int listener, int episode)
-    {
-        var home = Home(listener, episode);
-        CacheHints.Prefetch(ref At(home));
-        CacheHints.Prefetch(ref At((home + 1) & _mask));
-    }
-
-    public ref TValue Find(int listener, int episode)
-    {
-        for (var i = Home(listener, episode); ; i = (i + 1) & _mask)
-        {
-            ref var slot = ref At(i);
-            if (slot.Listener == 0)
-            {
-                return ref Unsafe.NullRef<TValue>();
-            }
-
-            if (slot.Listener == listener && slot.Episode == episode)
-            {
-                return ref slot.Value;
-            }
-        }
-    }
-
-    public bool Remove(int listener, int episode)
-    {
-        for (var i = Home(listener, episode); ; i = (i + 1) & _mask)
-        {
-            ref var slot = ref At(i);
-            if (slot.Listener == 0)
-            {
-                return false;
-            }
-
-            if (slot.Listener == listener && slot.Episode == episode)
-            {
-                RemoveAt(i);
-                return true;
-            }
-        }
-    }
-
-    /// <summary>Slots, used or not: the indexes <see cref="EntryAt"/> and <see cref="RemoveAt"/> take.</summary>
-    public int Capacity => _mask + 1;
-
-    /// <summary>
-    /// The entry in slot <paramref name="index"/> (a null reference when the slot is empty), for a pass over the whole
-    /// table in slot order: sequential reads, where lookups by key read one random place each.
-    /// </summary>
-    public ref TValue EntryAt(int index, out int listener, out int episode)
-    {
-        ref var slot = ref At(index);
-        (listener, episode) = (slot.Listener, slot.Episode);
-        return ref listener == 0 ? ref Unsafe.NullRef<TValue>() : ref slot.Value;
-    }
-
-    /// <summary>The listener of the entry in slot <paramref name="index"/>; 0 when the slot is empty.</summary>
-    public int ListenerAt(int index) => At(index).Listener;
-
-    /// <summary>
-    /// Removes the entry in slot <paramref name="index"/>. Later entries of its probe run may move back, one of them into
-    /// this slot: a pass in slot order looks at the same index again. An entry from the start of the table can move to
-    /// its end (runs wrap around), so such a pass can meet an entry twice.
-    /// </summary>
-    public void RemoveAt(int index)
-    {
-        // Backward shift: move later entries of the probe run into the hole when their home allows it.
-        var hole = index;
-        var j = (hole + 1) & _mask;
-        while (At(j).Listener != 0)
-        {
-            var home = Home(At(j).Listener, At(j).Episode);
-            var between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
-            if (!between)
-            {
-                At(hole) = At(j);
-                hole = j;
-            }
-
-            j = (j + 1) & _mask;
-        }
-
-        At(hole) = default;
-        _count--;
-    }
-
-    /// <summary>Frees the memory; the table must not be used after this.</summary>
-    public void Dispose() => _memory.Dispose();
-
-    /// <summary>Fibonacci hashing of the two integers: the top bits of their product with 2^64 / φ.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Home(int listener, int episode) =>
-        (int)(((((ulong)(uint)listener << 32) | (uint)episode) * 0x9E3779B97F4A7C15UL) >> _shift);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref Slot At(int index) => ref Unsafe.AsRef<Slot>(_memory.Start + ((nint)index * Stride));
-
-    private void Allocate(int capacity)
-    {
-        _memory = new TableMemory((long)capacity * Stride);
-        _mask = capacity - 1;
-        _shift = 64 - BitOperations.Log2((uint)capacity);
-        _count = 0;
-    }
-
-    private void Grow()
-    {
-        var (old, oldCapacity) = (_memory, _mask + 1);
-        Allocate(oldCapacity * 2);
-        for (var k = 0; k < oldCapacity; k++)
-        {
-            var slot = Unsafe.AsRef<Slot>(old.Start + ((nint)k * Stride));
-            if (slot.Listener == 0)
-            {
-                continue;
-            }
-
-            var i = Home(slot.Listener, slot.Episode);
-            while (At(i).Listener != 0)
-            {
-                i = (i + 1) & _mask;
-            }
-
-            At(i) = slot;
-            _count++;
-        }
-
-        old.Dispose();
-    }
-
-    private struct Slot
-    {
-        public int Listener;
-        public int Episode;
-        public TValue Value;
     }
 }
