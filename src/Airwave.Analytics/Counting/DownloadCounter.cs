@@ -1190,7 +1190,9 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
         public void Drop(DropReason reason) => (Verdict, DropReason) = (Verdict.Dropped, reason);
     }
 
-    /// <summary>A (listener, episode) state's key: the listener's fingerprint and the episode.</summary>
+    /// <summary>A (listener, episode) state's key: the listener's fingerprint and the episode; packed to 20 bytes (the
+    /// hours' lists hold hundreds of thousands).</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
     private readonly record struct PairKey(UInt128 Listener, int Episode);
 
     private readonly record struct IdentityEpisode(UInt128 Identity, int Episode)
