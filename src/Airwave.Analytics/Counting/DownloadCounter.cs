@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -1303,7 +1304,8 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
         /// <summary>
         /// Every download is kept even past the limit (a safe-listed listener keeps them all); a listener has at most two
         /// downloads of an episode in a day, so this stays bounded by the catalogue. The second and later go to
-        /// <paramref name="more"/>, which is touched only then.
+        /// <paramref name="more"/>, which is null until the second: that one only writes it (a store does not wait for
+        /// the line, which is the listener's extras and not asked for in advance); the third and later read it.
         /// </summary>
         public void Add(ref PendingDownload[]? more, PendingDownload download, int requests, Stack<PendingDownload[]> spare)
         {
@@ -1314,13 +1316,24 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
             }
             else
             {
-                more ??= spare.Count > 0 ? spare.Pop() : new PendingDownload[4];
-                if (Count - 1 == more.Length)
+                PendingDownload[] array;
+                if (Count == 1)
                 {
-                    Array.Resize(ref more, more.Length * 2);
+                    Debug.Assert(more is null, "a day's array is taken with its second download");
+                    array = spare.Count > 0 ? spare.Pop() : new PendingDownload[4];
+                    more = array;
+                }
+                else
+                {
+                    array = more!;
+                    if (Count - 1 == array.Length)
+                    {
+                        Array.Resize(ref more, array.Length * 2);
+                        array = more;
+                    }
                 }
 
-                more[Count - 1] = download;
+                array[Count - 1] = download;
             }
 
             Count++;
