@@ -79,25 +79,16 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
     private readonly Dictionary<int, PeriodTotals> _periods = [];
 
     /// <summary>Per hour, the (listener, episode) states that may close in it (checked again when the hour is past).</summary>
-    private readonly SortedDictionary<long, ChunkedList<PairKey>> _pairClosings = [];
+    private readonly ClosingSchedule<PairKey> _pairClosings = new(Hour);
 
     /// <summary>Per UTC day, the fingerprints of listeners with downloads that day (committed once the day is past).</summary>
-    private readonly SortedDictionary<int, ChunkedList<UInt128>> _dayClosings = [];
-
-    private long _cachedClosingHour = long.MinValue;
-    private ChunkedList<PairKey>? _cachedClosingKeys;
-    private int _cachedClosingDay = int.MinValue;
-    private ChunkedList<UInt128>? _cachedClosingListeners;
+    private readonly ClosingSchedule<UInt128> _dayClosings = new(Day);
 
     private readonly Stack<DayBucket> _freeBuckets = new();
 
     /// <summary>Arrays of a day's second and later downloads, back from committed days: most listeners' days pass
     /// through one, and allocating each anew was 2 % of the counting.</summary>
     private readonly Stack<PendingDownload[]> _freeDownloadArrays = new();
-    private readonly Stack<ChunkedList<PairKey>> _freeKeyLists = new();
-    private readonly Stack<PairKey[]> _keyChunks = new();
-    private readonly Stack<ChunkedList<UInt128>> _freeListenerLists = new();
-    private readonly Stack<UInt128[]> _listenerChunks = new();
     private readonly Stack<Hash128Set> _freeIdSets = new();
 
     private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
@@ -457,47 +448,8 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
             // Closing earlier than it is scheduled for (or not scheduled yet); a later closing is found when the
             // scheduled hour comes and the state is still open.
             pair.ScheduledHour = closingHour;
-            KeysClosingIn(closingHour).Add(new PairKey(fingerprint, episode));
+            _pairClosings.In(closingHour).Add(new PairKey(fingerprint, episode));
         }
-    }
-
-    /// <summary>
-    /// The list of states closing in an hour. Requests of one stretch of the log mostly close in the same hour, so the
-    /// last list is kept at hand and the sorted dictionary is searched only when the hour changes.
-    /// </summary>
-    private ChunkedList<PairKey> KeysClosingIn(long hour)
-    {
-        if (hour == _cachedClosingHour)
-        {
-            return _cachedClosingKeys!;
-        }
-
-        if (!_pairClosings.TryGetValue(hour, out var keys))
-        {
-            keys = _freeKeyLists.Count > 0 ? _freeKeyLists.Pop() : new ChunkedList<PairKey>(_keyChunks);
-            _pairClosings.Add(hour, keys);
-        }
-
-        (_cachedClosingHour, _cachedClosingKeys) = (hour, keys);
-        return keys;
-    }
-
-    /// <summary>The listeners with downloads on a day, kept at hand like <see cref="KeysClosingIn"/>.</summary>
-    private ChunkedList<UInt128> ListenersClosingOn(int day)
-    {
-        if (day == _cachedClosingDay)
-        {
-            return _cachedClosingListeners!;
-        }
-
-        if (!_dayClosings.TryGetValue(day, out var listeners))
-        {
-            listeners = _freeListenerLists.Count > 0 ? _freeListenerLists.Pop() : new ChunkedList<UInt128>(_listenerChunks);
-            _dayClosings.Add(day, listeners);
-        }
-
-        (_cachedClosingDay, _cachedClosingListeners) = (day, listeners);
-        return listeners;
     }
 
     /// <summary>
@@ -573,7 +525,7 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
             }
         }
 
-        ListenersClosingOn(day).Add(fingerprint);
+        _dayClosings.In(day).Add(fingerprint);
         if (day < listener.Open.Day)
         {
             // A late request for an earlier day: that day opens in a bucket; the latest day stays in the state.
@@ -773,19 +725,7 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
     /// </summary>
     private void ClosePairs(long horizon)
     {
-        List<long>? hours = null;
-        var due = 0L;
-        foreach (var (hour, keys) in _pairClosings)
-        {
-            if (horizon != long.MaxValue && (hour + 1) * Hour > horizon)
-            {
-                break;
-            }
-
-            (hours ??= []).Add(hour);
-            due += keys.Count;
-        }
-
+        var hours = _pairClosings.Due(horizon, out var due);
         if (hours is null)
         {
             return;
@@ -801,20 +741,11 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
         {
             foreach (var hour in hours)
             {
-                ClosePairsListed(hour, _pairClosings[hour], horizon);
+                ClosePairsListed(hour, _pairClosings.Of(hour), horizon);
             }
         }
 
-        foreach (var hour in hours)
-        {
-            _pairClosings.Remove(hour, out var keys);
-            keys!.Clear();
-            _freeKeyLists.Push(keys);
-            if (hour == _cachedClosingHour)
-            {
-                (_cachedClosingHour, _cachedClosingKeys) = (long.MinValue, null);
-            }
-        }
+        _pairClosings.Release(hours);
     }
 
     private void ClosePairsListed(long hour, ChunkedList<PairKey> keys, long horizon)
@@ -898,7 +829,7 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
         }
 
         pair.ScheduledHour = (int)Math.Max(pair.ClosesAt / Hour, hour + 1);
-        KeysClosingIn(pair.ScheduledHour).Add(key);
+        _pairClosings.In(pair.ScheduledHour).Add(key);
         return false;
     }
 
@@ -916,19 +847,7 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
     /// </summary>
     private void CloseDays(long horizon)
     {
-        List<int>? days = null;
-        var due = 0L;
-        foreach (var (day, listeners) in _dayClosings)
-        {
-            if (horizon != long.MaxValue && (day + 1L) * Day > horizon)
-            {
-                break;
-            }
-
-            (days ??= []).Add(day);
-            due += listeners.Count;
-        }
-
+        var days = _dayClosings.Due(horizon, out var due);
         if (days is null)
         {
             return;
@@ -942,20 +861,11 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
         {
             foreach (var day in days)
             {
-                CloseDayListed(day, _dayClosings[day]);
+                CloseDayListed((int)day, _dayClosings.Of(day));
             }
         }
 
-        foreach (var day in days)
-        {
-            _dayClosings.Remove(day, out var listeners);
-            listeners!.Clear();
-            _freeListenerLists.Push(listeners);
-            if (day == _cachedClosingDay)
-            {
-                (_cachedClosingDay, _cachedClosingListeners) = (int.MinValue, null);
-            }
-        }
+        _dayClosings.Release(days);
     }
 
     private void CloseDayListed(int day, ChunkedList<UInt128> listeners)
@@ -985,7 +895,7 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
     /// listeners stay in the table. After a release the same slot is looked at again (see
     /// <see cref="FingerprintTable{TValue}.RemoveAt"/>); a listener met twice has nothing left in these days.
     /// </summary>
-    private void CloseDaysInSlotOrder(List<int> days, bool release)
+    private void CloseDaysInSlotOrder(List<long> days, bool release)
     {
         var capacity = _listeners.Capacity;
         for (var i = 0; i < capacity; i++)
@@ -1001,7 +911,7 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
                 var took = false;
                 foreach (var day in days)
                 {
-                    if (TakeDay(ref listener, day, out var downloads))
+                    if (TakeDay(ref listener, (int)day, out var downloads))
                     {
                         Commit(ref listener, fingerprint, downloads);
                         downloads.GiveBack(_freeDownloadArrays);
