@@ -21,6 +21,11 @@ public sealed record EpisodeFile(string Id, IReadOnlyList<string> Urls, long Fil
         : Math.Min(FileSize, HeaderBytes + (long)Math.Ceiling((FileSize - HeaderBytes) * 60.0 / DurationSeconds));
 }
 
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowTrailingCommas = false, ReadCommentHandling = JsonCommentHandling.Disallow)]
+[JsonSerializable(typeof(List<EpisodeFile?>))]
+internal sealed partial class EpisodeFileJson : JsonSerializerContext;
+
 /// <summary>
 /// The episodes being counted and the lookup from a request URL to an episode. URLs match exactly after
 /// <see cref="NormalizeUrl"/>: tracking parameters (names starting with <c>_</c> or <c>utm_</c>) and the fragment are
@@ -107,7 +112,7 @@ internal sealed class EpisodeCatalog
         List<EpisodeFile?>? episodes;
         try
         {
-            episodes = JsonSerializer.Deserialize<List<EpisodeFile?>>(json, Json);
+            episodes = JsonSerializer.Deserialize(json, EpisodeFileJson.Default.ListEpisodeFile);
         }
         catch (JsonException error)
         {
