@@ -93,7 +93,7 @@ internal sealed unsafe class FingerprintTable<TValue> : IDisposable where TValue
 
     public int Count => _count;
 
-    /// <summary>Slots, used or not: the indexes <see cref="EntryAt"/> and <see cref="RemoveAt"/> take.</summary>
+    /// <summary>Slots, used or not: the indexes <see cref="EntryAt"/>, <see cref="Vacate"/> and <see cref="Settle"/> take.</summary>
     public int Capacity => _mask + 1;
 
     public ref TValue GetOrAdd(UInt128 key, int sub, out bool exists)
@@ -174,8 +174,25 @@ internal sealed unsafe class FingerprintTable<TValue> : IDisposable where TValue
     }
 
     /// <summary>
-    /// The entry in slot <paramref name="index"/> (a null reference when the slot is empty), for a pass over the whole
-    /// table in slot order: sequential reads, where lookups by key read one random place each.
+    /// Where a pass over the whole table in slot order starts: an empty slot, so that no probe run wraps past it. The
+    /// pass then looks at slots <c>start + 1</c> to <c>start + <see cref="Capacity"/></c> (modulo the capacity) and
+    /// takes each entry out with <see cref="Vacate"/> or keeps it with <see cref="Settle"/>: sequential reads and
+    /// writes, where removing entries one by one moves the rest of their probe runs back each time.
+    /// </summary>
+    public int PassStart()
+    {
+        var index = 0;
+        while (At(index).Key != UInt128.Zero)
+        {
+            index++;
+        }
+
+        return index;
+    }
+
+    /// <summary>
+    /// The entry in slot <paramref name="index"/> (a null reference when the slot is empty), for a pass in slot order
+    /// (<see cref="PassStart"/>).
     /// </summary>
     public ref TValue EntryAt(int index, out UInt128 key, out int sub)
     {
@@ -188,11 +205,38 @@ internal sealed unsafe class FingerprintTable<TValue> : IDisposable where TValue
     public UInt128 KeyAt(int index) => At(index).Key;
 
     /// <summary>
-    /// Removes the entry in slot <paramref name="index"/>. Later entries of its probe run may move back, one of them into
-    /// this slot: a pass in slot order looks at the same index again. An entry from the start of the table can move to
-    /// its end (runs wrap around), so such a pass can meet an entry twice.
+    /// In a pass (<see cref="PassStart"/>): empties slot <paramref name="index"/> and leaves the rest of its probe run
+    /// where it is; <see cref="Settle"/> moves it back as the pass meets it. Until the pass has met every slot, the
+    /// table answers lookups wrongly: nothing may look a key up in it meanwhile.
     /// </summary>
-    public void RemoveAt(int index)
+    public void Vacate(int index)
+    {
+        At(index).Key = UInt128.Zero;
+        _count--;
+    }
+
+    /// <summary>
+    /// In a pass (<see cref="PassStart"/>), for each entry it keeps: moves the entry in slot <paramref name="index"/> to
+    /// the first empty slot from its home, when the pass vacated one before it in its run; lookups then find it again.
+    /// A reference to the entry is not valid after this.
+    /// </summary>
+    public void Settle(int index)
+    {
+        ref var slot = ref At(index);
+        for (var i = Home(slot.Key, slot.Sub); i != index; i = (i + 1) & _mask)
+        {
+            ref var free = ref At(i);
+            if (free.Key == UInt128.Zero)
+            {
+                free = slot;
+                slot.Key = UInt128.Zero;
+                return;
+            }
+        }
+    }
+
+    /// <summary>Removes the entry in slot <paramref name="index"/>: later entries of its probe run that can move back do.</summary>
+    private void RemoveAt(int index)
     {
         // Backward shift: move later entries of the probe run into the hole when their home allows it.
         var hole = index;

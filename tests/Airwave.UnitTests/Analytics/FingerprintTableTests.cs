@@ -75,11 +75,14 @@ public sealed class FingerprintTableTests
         table.Find(Key(1), 1).ShouldBe(9);
     }
 
-    [Fact]
-    public void PassInSlotOrder_RemovingAsItGoes_MeetsEveryEntry_AndKeepsTheRestFindable()
+    [Theory]
+    [InlineData(9, 3)]
+    [InlineData(10, 2)]
+    [InlineData(11, 17)]
+    public void PassInSlotOrder_VacatingAsItGoes_MeetsEveryEntryOnce_AndKeepsTheRestFindable(int seed, int keepOneIn)
     {
         // Long probe runs (few listeners, many episodes each) that wrap around the end of the table.
-        var random = new Random(9);
+        var random = new Random(seed);
         using var table = new FingerprintTable<long>();
         var all = new HashSet<(int, int)>();
         while (all.Count < 600)
@@ -91,40 +94,52 @@ public sealed class FingerprintTableTests
             }
         }
 
-        // Remove two in three, as the sweep's pass does: after a removal, the same slot is looked at again.
-        var met = new HashSet<(int, int)>();
-        for (var i = 0; i < table.Capacity; i++)
+        var kept = all.Where(k => (k.Item1 + k.Item2) % keepOneIn == 0).ToHashSet();
+        var met = new List<(int, int)>();
+        var start = table.PassStart();
+        table.KeyAt(start).ShouldBe(UInt128.Zero);
+        for (var n = 1; n <= table.Capacity; n++)
         {
-            while (true)
+            var i = (start + n) % table.Capacity;
+            ref var value = ref table.EntryAt(i, out var key, out var episode);
+            if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref value))
             {
-                ref var value = ref table.EntryAt(i, out var key, out var episode);
-                if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref value))
-                {
-                    table.KeyAt(i).ShouldBe(UInt128.Zero);
-                    break;
-                }
+                table.KeyAt(i).ShouldBe(UInt128.Zero);
+                continue;
+            }
 
-                var listener = (int)(ulong)(key >> 64);
-                key.ShouldBe(Key(listener));
-                value.ShouldBe((listener * 1000L) + episode);
-                table.KeyAt(i).ShouldBe(key);
-                met.Add((listener, episode));
-                if ((listener + episode) % 3 == 0)
-                {
-                    break;
-                }
-
-                table.RemoveAt(i);
+            var listener = (int)(ulong)(key >> 64);
+            key.ShouldBe(Key(listener));
+            value.ShouldBe((listener * 1000L) + episode);
+            met.Add((listener, episode));
+            if (kept.Contains((listener, episode)))
+            {
+                table.Settle(i);
+            }
+            else
+            {
+                table.Vacate(i);
             }
         }
 
+        met.Count.ShouldBe(all.Count);
         met.ShouldBe(all, ignoreOrder: true);
-        var kept = all.Where(k => (k.Item1 + k.Item2) % 3 == 0).ToList();
         table.Count.ShouldBe(kept.Count);
         foreach (var (listener, episode) in all)
         {
             var found = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref table.Find(Key(listener), episode));
-            found.ShouldBe((listener + episode) % 3 == 0);
+            found.ShouldBe(kept.Contains((listener, episode)));
         }
+
+        // Adds and removes after the pass work as before it.
+        foreach (var (listener, episode) in kept)
+        {
+            table.Remove(Key(listener), episode).ShouldBeTrue();
+        }
+
+        table.Count.ShouldBe(0);
+        table.GetOrAdd(Key(1), 1, out var exists) = 5;
+        exists.ShouldBeFalse();
+        table.Find(Key(1), 1).ShouldBe(5);
     }
 }
