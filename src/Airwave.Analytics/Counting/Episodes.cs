@@ -21,6 +21,10 @@ public sealed record EpisodeFile(string Id, IReadOnlyList<string> Urls, long Fil
         : Math.Min(FileSize, HeaderBytes + (long)Math.Ceiling((FileSize - HeaderBytes) * 60.0 / DurationSeconds));
 }
 
+/// <summary>
+/// How EPISODES.json is read: camelCase, unknown members, trailing commas and comments refused. Generated at build
+/// time, so reading the file builds no serializer metadata by reflection when the command starts.
+/// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     AllowTrailingCommas = false, ReadCommentHandling = JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(List<EpisodeFile?>))]
@@ -97,13 +101,6 @@ internal sealed class EpisodeCatalog
     public long[] Sizes { get; }
 
     public int Count => Episodes.Count;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        AllowTrailingCommas = false,
-        ReadCommentHandling = JsonCommentHandling.Disallow,
-    };
 
     /// <summary>Reads EPISODES.json (an array of <see cref="EpisodeFile"/> in camelCase).</summary>
     /// <exception cref="EpisodeFileException">The file is not valid; the message says where and why.</exception>
