@@ -21,6 +21,17 @@ public sealed class SiteFixture : IAsyncLifetime
         "--no-first-run", "--autoplay-policy=no-user-gesture-required", "--mute-audio",
     ];
 
+    /// <summary>
+    /// How long any page step may take (a navigation and its load, a click, a wait for a condition): the browser tests
+    /// share two cores with the unit and integration suites, which run beside them, and in a slow phase of the host a
+    /// page's load has taken over 30 seconds (Playwright's default). Every wait ends as soon as its condition holds, so
+    /// a generous limit costs a passing test nothing; only a page that is really broken waits it out.
+    /// </summary>
+    public const float PageStepTimeoutMs = 120_000;
+
+    /// <summary>How long an uploaded file's processing may take before the test gives up on it (real ffmpeg on a busy host).</summary>
+    public const float ProcessingTimeoutMs = 240_000;
+
     private IPlaywright? _playwright;
 
     public SqliteServer Server { get; } = new();
@@ -73,6 +84,8 @@ public sealed class SiteFixture : IAsyncLifetime
             UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
+        context.SetDefaultTimeout(PageStepTimeoutMs);
+        context.SetDefaultNavigationTimeout(PageStepTimeoutMs);
         return await context.NewPageAsync();
     }
 
@@ -116,7 +129,7 @@ public sealed class SiteFixture : IAsyncLifetime
 
     private async Task WaitForReadyAsync(TestUser owner)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
+        var deadline = DateTime.UtcNow.AddMilliseconds(ProcessingTimeoutMs);
         while (true)
         {
             var status = (await owner.Http.GetJsonAsync($"/api/v1/episodes/{EpisodeId}/processing")).Body!;

@@ -80,7 +80,7 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
         (await page.EvaluateAsync<int>("() => document.querySelector('audio').readyState")).ShouldBe(0, "preload=none: nothing loaded before play");
 
         await page.Locator(".player-toggle").ClickAsync();
-        await page.WaitForFunctionAsync("() => document.querySelector('audio').currentTime > 2", null, new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('audio').currentTime > 2");
         (await page.Locator(".player-toggle").GetAttributeAsync("aria-label")).ShouldBe("Pause");
         await page.Locator(".player-toggle").ClickAsync();
         await page.WaitForFunctionAsync("() => document.querySelector('audio').paused");
@@ -138,8 +138,7 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
         // Keyboard only: tab to the play button, play with k, change speed with the select.
         await page.Locator(".player-toggle").FocusAsync();
         await page.Keyboard.PressAsync("k");
-        await page.WaitForFunctionAsync("() => !document.querySelector('audio').paused && document.querySelector('audio').currentTime > 0.5",
-            null, new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => !document.querySelector('audio').paused && document.querySelector('audio').currentTime > 0.5");
         await page.Locator(".player-rate").SelectOptionAsync("2");
         (await page.EvaluateAsync<double>("() => document.querySelector('audio').playbackRate")).ShouldBe(2);
 
@@ -150,7 +149,7 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
         await page.WaitForFunctionAsync("() => document.querySelector('audio').currentTime < 3");
         await page.Locator(".player-toggle").FocusAsync();
         await page.Keyboard.PressAsync("ArrowRight");
-        await page.WaitForFunctionAsync("() => document.querySelector('audio').ended", null, new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('audio').ended");
 
         await WaitForEventsAsync(page, events, 1, e => e["type"]!.GetValue<string>() == "complete");
         var types = events.Select(PlaybackEvents.Parse).Select(e => e["type"]!.GetValue<string>()).ToList();
@@ -177,13 +176,13 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
         var frame = page.FrameLocator("iframe");
         await frame.Locator(".player-toggle").ClickAsync();
         var embedded = page.Frames.Single(f => f.Url == embedUrl.ToString());
-        await embedded.WaitForFunctionAsync("() => document.querySelector('audio').currentTime > 1", null, new() { Timeout = 30_000 });
+        await embedded.WaitForFunctionAsync("() => document.querySelector('audio').currentTime > 1");
         await SiteFixture.ScreenshotAsync(page, "embed-in-page");
 
         var direct = await site.NewPageAsync(width: 480, height: 232);
         await direct.GotoAsync(embedUrl.ToString());
         await direct.Locator(".player-toggle").ClickAsync();
-        await direct.WaitForFunctionAsync("() => document.querySelector('audio').currentTime > 1", null, new() { Timeout = 30_000 });
+        await direct.WaitForFunctionAsync("() => document.querySelector('audio').currentTime > 1");
         (await direct.EvaluateAsync<bool>("() => document.documentElement.scrollHeight <= window.innerHeight")).ShouldBeTrue("the embed fits the iframe height in the embed code");
         await SiteFixture.ScreenshotAsync(direct, "embed");
     }
@@ -255,7 +254,7 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
     /// <summary>Waits (on the page's clock, not a timed assertion) until at least <paramref name="count"/> events were sent.</summary>
     private static async Task WaitForEventsAsync(IPage page, List<IRequest> events, int count, Func<JsonObject, bool>? last = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddMilliseconds(SiteFixture.PageStepTimeoutMs);
         while (events.Count < count || (last is not null && !last(PlaybackEvents.Parse(events[^1]))))
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, $"playback events seen: {string.Join(", ", events.Select(e => e.PostData))}");

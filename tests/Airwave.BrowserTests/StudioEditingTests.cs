@@ -124,8 +124,7 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
         var barWhenLost = await page.EvaluateAsync<double>("() => document.getElementById('upload-progress').value");
         await SiteFixture.ScreenshotAsync(page, "studio-upload-connection-lost");
         await page.Context.SetOfflineAsync(false);
-        await page.WaitForFunctionAsync("() => document.getElementById('upload-percent').textContent === '100 % — uploaded'", null,
-            new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => document.getElementById('upload-percent').textContent === '100 % — uploaded'");
 
         barWhenLost.ShouldBeGreaterThanOrEqualTo(30);
         (await page.Locator("#upload-connection").IsHiddenAsync()).ShouldBeTrue();
@@ -162,8 +161,7 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
         await page.ReloadAsync();
         var log = new TusLog(page);
         await page.Locator("#audio-file").SetInputFilesAsync(audio);
-        await page.WaitForFunctionAsync("() => document.getElementById('upload-percent').textContent === '100 % — uploaded'", null,
-            new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => document.getElementById('upload-percent').textContent === '100 % — uploaded'");
 
         log.Creations.ShouldBe(0, "the stored upload URL was used");
         log.Heads.ShouldNotBeEmpty();
@@ -184,7 +182,7 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
     }
 
     private static async Task WaitForReadyAsync(IPage page) =>
-        await page.WaitForFunctionAsync("() => document.getElementById('processing-status').textContent === 'Ready.'", null, new() { Timeout = 120_000 });
+        await page.WaitForFunctionAsync("() => document.getElementById('processing-status').textContent === 'Ready.'", null, new() { Timeout = SiteFixture.ProcessingTimeoutMs });
 
     private static long Offset(string header) => long.Parse(header, System.Globalization.CultureInfo.InvariantCulture);
 

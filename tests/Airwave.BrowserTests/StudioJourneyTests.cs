@@ -72,7 +72,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         var audio = await TestMedia.AudioAsync($"studio-{Guid.NewGuid():N}.wav", 30, 2);
         await page.Locator("#audio-file").SetInputFilesAsync(audio);
         await page.WaitForFunctionAsync("() => document.getElementById('processing-status').textContent === 'Ready.'", null,
-            new() { Timeout = 120_000 });
+            new() { Timeout = SiteFixture.ProcessingTimeoutMs });
         var progress = await page.EvaluateAsync<double[]>("() => window.__progress");
         progress[^1].ShouldBe(100);
         progress.ShouldBe(progress.Order().ToArray(), "the bar only moves forward");
@@ -92,8 +92,8 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         // Listened to the end at 3x: the player reports the whole 30 s (a play), the browser fetched the whole file (a download).
         await page.Locator(".player-rate").SelectOptionAsync("3");
         await page.Locator(".player-toggle").ClickAsync();
-        await page.WaitForFunctionAsync("() => document.querySelector('audio').currentTime > 2", null, new() { Timeout = 30_000 });
-        await page.WaitForFunctionAsync("() => document.querySelector('audio').ended", null, new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('audio').currentTime > 2");
+        await page.WaitForFunctionAsync("() => document.querySelector('audio').ended");
 
         // The download and the play are in the dashboard once the analytics work has run (counting pass, outbox relay).
         (await site.Server.WaitForDeliveryLogAsync("kind = 'origin' AND path LIKE @audio", new { audio = "%.mp3" })).ShouldBeGreaterThan(0);
@@ -133,7 +133,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         await page.GotoAsync($"/studio/episodes/{episodeId}");
         await page.Locator("#audio-file").SetInputFilesAsync(await TestMedia.TextAsAsync($"text-{Guid.NewGuid():N}.mp3"));
         await page.WaitForFunctionAsync("() => document.getElementById('processing-status').textContent === 'Processing failed.'", null,
-            new() { Timeout = 120_000 });
+            new() { Timeout = SiteFixture.ProcessingTimeoutMs });
 
         var reason = (await creator.Http.GetJsonAsync($"/api/v1/episodes/{episodeId}/processing")).Body!["error"]!.GetValue<string>();
         reason.ShouldNotBeNullOrWhiteSpace();
