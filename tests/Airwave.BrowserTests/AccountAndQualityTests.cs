@@ -62,7 +62,7 @@ public sealed class AccountAndQualityTests(SiteFixture site) : IClassFixture<Sit
         var page = await site.NewPageAsync();
         await page.GotoAsync("/studio/sign-in");
         await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
-        await page.WaitForURLAsync("**/studio/register");
+        await page.WaitForPageAsync("**/studio/register");
         await SiteFixture.ScreenshotAsync(page, "register");
 
         await FillRegistrationAsync(page, site.OwnerEmail, Api.Password, "Copycat", "creator");
@@ -106,7 +106,7 @@ public sealed class AccountAndQualityTests(SiteFixture site) : IClassFixture<Sit
 
         await page.GotoAsync("/account");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(site.Server.BaseAddress.ToString());
+        await page.WaitForPageAsync(site.Server.BaseAddress.ToString());
         (await page.GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true }).CountAsync()).ShouldBe(1);
         errors.Where(e => !e.Contains("403", StringComparison.Ordinal)).ShouldBeEmpty();
     }
@@ -119,7 +119,7 @@ public sealed class AccountAndQualityTests(SiteFixture site) : IClassFixture<Sit
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         var creator = await RegisterAsync(site, page, "Tia Tokens", "creator");
         await page.GetByRole(AriaRole.Link, new() { Name = "Your account" }).ClickAsync();
-        await page.WaitForURLAsync("**/account");
+        await page.WaitForPageAsync("**/account");
         (await page.Locator("#no-tokens").IsVisibleAsync()).ShouldBeTrue();
 
         await page.GetByLabel("Token name").FillAsync("Nightly upload");
@@ -145,10 +145,10 @@ public sealed class AccountAndQualityTests(SiteFixture site) : IClassFixture<Sit
         await page.GotoAsync("/account");
         (await page.ContentAsync()).ShouldNotContain(secret);
         await page.GetByRole(AriaRole.Link, new() { Name = "Revoke Nightly upload" }).ClickAsync();
-        await page.WaitForURLAsync("**/account/tokens/*/revoke");
+        await page.WaitForPageAsync("**/account/tokens/*/revoke");
         await SiteFixture.ScreenshotAsync(page, "account-token-revoke");
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke token" }).ClickAsync();
-        await page.WaitForURLAsync("**/account?revoked=1#tokens");
+        await page.WaitForPageAsync("**/account?revoked=1#tokens");
         (await page.GetByRole(AriaRole.Status).TextContentAsync())!.ShouldContain("revoked");
         (await page.Locator("#token-table").CountAsync()).ShouldBe(0);
 
@@ -165,7 +165,7 @@ public sealed class AccountAndQualityTests(SiteFixture site) : IClassFixture<Sit
         await owner.GetByLabel("Email address").FillAsync(site.OwnerEmail);
         await owner.GetByLabel("Password").FillAsync(Api.Password);
         await owner.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await owner.WaitForURLAsync("**/studio");
+        await owner.WaitForPageAsync("**/studio");
         var pages = new (IPage Page, string Path, string Name, bool Form)[]
         {
             (anonymous, "/", "home", false),
@@ -264,10 +264,10 @@ public sealed class AccountAndQualityTests(SiteFixture site) : IClassFixture<Sit
         var email = $"browser-{Guid.NewGuid():N}@example.com";
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "Register", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/studio/register");
+        await page.WaitForPageAsync("**/studio/register");
         await FillRegistrationAsync(page, email, Api.Password, displayName, role);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await page.WaitForURLAsync(role == "listener" ? "**/account" : "**/studio");
+        await page.WaitForPageAsync(role == "listener" ? "**/account" : "**/studio");
 
         using var anonymous = site.Server.Client();
         var tokens = await anonymous.PostJsonAsync("/api/v1/auth/login", new { email, password = Api.Password });

@@ -21,7 +21,7 @@ public sealed class InsightsTests(SiteFixture site) : IClassFixture<SiteFixture>
         var page = await site.NewPageAsync();
         await StudioPages.SignInAsync(page, site.OwnerEmail);
         await page.GetByRole(AriaRole.Link, new() { Name = "Analytics of Morning Radio" }).ClickAsync();
-        await page.WaitForURLAsync($"**/studio/podcasts/{site.PodcastId}/analytics");
+        await page.WaitForPageAsync($"**/studio/podcasts/{site.PodcastId}/analytics");
 
         (await page.Locator("#downloads-total").TextContentAsync()).ShouldBe("1");
         (await page.Locator("#plays").TextContentAsync()).ShouldBe("1");

@@ -225,11 +225,11 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
 
         await page.GetByLabel("Password").FillAsync(Api.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/studio");
+        await page.WaitForPageAsync("**/studio");
         (await page.Locator(".studio-table tbody th").AllTextContentsAsync()).ShouldBe(["Morning Radio"]);
         await SiteFixture.ScreenshotAsync(page, "studio-dashboard");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(new Uri(site.Server.BaseAddress, "/").ToString());
+        await page.WaitForPageAsync(new Uri(site.Server.BaseAddress, "/").ToString());
         errors.Where(e => !e.Contains("401", StringComparison.Ordinal)).ShouldBeEmpty();
 
         var listener = await site.Server.SignUpAsync(role: "listener");
@@ -239,7 +239,7 @@ public sealed class SiteTests(SiteFixture site) : IClassFixture<SiteFixture>
         await listenerPage.GetByLabel("Password").FillAsync(listener.Password);
         await listenerPage.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         // Listeners land on their account page; the studio refuses them if they go there anyway.
-        await listenerPage.WaitForURLAsync("**/account");
+        await listenerPage.WaitForPageAsync("**/account");
         await listenerPage.GotoAsync("/studio");
         (await listenerPage.Locator("h1").TextContentAsync()).ShouldBe("The studio is for creators");
         (await listenerPage.Locator(".studio-table").CountAsync()).ShouldBe(0);

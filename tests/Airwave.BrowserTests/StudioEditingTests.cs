@@ -26,12 +26,12 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
         (await page.Locator("#notes-preview strong").TextContentAsync()).ShouldBe("latte art");
         await page.GetByLabel("Season (optional)").FillAsync("2");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save details" }).ClickAsync();
-        await page.WaitForURLAsync("**?saved=updated");
+        await page.WaitForPageAsync("**?saved=updated");
         (await page.Locator("h1").TextContentAsync()).ShouldBe("Coffee at dawn, remastered");
         await SiteFixture.ScreenshotAsync(page, "studio-episode-details");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Edit chapters" }).ClickAsync();
-        await page.WaitForURLAsync("**/chapters");
+        await page.WaitForPageAsync("**/chapters");
         // The audio's own chapters (Intro at 0:00, Main at 0:06) fill the first rows; one empty row follows.
         (await page.Locator("#chapter-0-title").InputValueAsync()).ShouldBe("Intro");
         await page.Locator("#chapter-1-title").FillAsync("Brewing");
@@ -51,7 +51,7 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
         await page.Locator("#chapter-3-title").FillAsync("Goodbye");
         await SiteFixture.ScreenshotAsync(page, "studio-chapters");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save chapters" }).ClickAsync();
-        await page.WaitForURLAsync("**?saved=chapters");
+        await page.WaitForPageAsync("**?saved=chapters");
         (await page.Locator(".chapter-summary li").AllTextContentsAsync()).ShouldBe(["0:00 Intro", "0:04 Brewing", "0:08.5 Tasting", "0:10 Goodbye"]);
 
         var listener = await site.NewPageAsync();
@@ -70,7 +70,7 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
         await StudioPages.SignInAsync(page, site.OwnerEmail);
         await page.GotoAsync($"/studio/podcasts/{site.PodcastId}");
         await page.GetByRole(AriaRole.Link, new() { Name = "Private-feed subscribers" }).ClickAsync();
-        await page.WaitForURLAsync("**/subscribers");
+        await page.WaitForPageAsync("**/subscribers");
 
         await page.GetByLabel("Email").FillAsync("fan@example.com");
         await page.GetByLabel("Name (optional)").FillAsync("Fan");
@@ -87,10 +87,10 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
         }
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Revoke fan@example.com" }).ClickAsync();
-        await page.WaitForURLAsync("**/revoke");
+        await page.WaitForPageAsync("**/revoke");
         await SiteFixture.ScreenshotAsync(page, "studio-subscriber-revoke");
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke fan@example.com" }).ClickAsync();
-        await page.WaitForURLAsync("**/subscribers?done=revoked");
+        await page.WaitForPageAsync("**/subscribers?done=revoked");
         (await page.Locator("tr[data-email='fan@example.com'] .subscriber-status").TextContentAsync())!.ShouldStartWith("Revoked");
         using var after = await app.GetAsync(new Uri(url));
         after.StatusCode.ShouldBe(HttpStatusCode.NotFound);

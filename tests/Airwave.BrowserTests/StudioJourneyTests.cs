@@ -34,7 +34,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         var creator = await AccountAndQualityTests.RegisterAsync(site, page, "Sam Studio", "creator");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "New podcast" }).ClickAsync();
-        await page.WaitForURLAsync("**/studio/podcasts/new");
+        await page.WaitForPageAsync("**/studio/podcasts/new");
         await page.GetByLabel("Title").FillAsync("Studio Sessions");
         await page.GetByLabel("Description").FillAsync("Made entirely in the **browser** studio.");
         await page.GetByLabel("Owner email").FillAsync("sam@example.com");
@@ -46,7 +46,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         await SiteFixture.ScreenshotAsync(page, "studio-podcast-form-error");
         await page.GetByLabel("Language").FillAsync("en");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create podcast" }).ClickAsync();
-        await page.WaitForURLAsync("**/studio/podcasts/*?saved=created");
+        await page.WaitForPageAsync("**/studio/podcasts/*?saved=created");
         var podcastId = new Uri(page.Url).AbsolutePath.Split('/')[^1];
 
         var cover = await TestMedia.PictureAsync($"studio-cover-{Guid.NewGuid():N}.png", 1400, 1400);
@@ -56,7 +56,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         await page.WaitForFunctionAsync("() => document.getElementById('cover-status').textContent.startsWith('Cover saved')");
         await SiteFixture.ScreenshotAsync(page, "studio-podcast-edit");
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish the show" }).ClickAsync();
-        await page.WaitForURLAsync("**/studio/podcasts/*?saved=published");
+        await page.WaitForPageAsync("**/studio/podcasts/*?saved=published");
         (await page.GetByRole(AriaRole.Status).TextContentAsync()).ShouldBe("Your podcast is public now.");
         (await page.Locator($"a[href='/podcasts/{podcastId}']").CountAsync()).ShouldBe(1);
 
@@ -64,7 +64,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         await page.GetByLabel("Title").FillAsync("Pilot");
         await page.GetByLabel("Show notes").FillAsync("The very first episode.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue to the audio" }).ClickAsync();
-        await page.WaitForURLAsync("**/studio/episodes/*");
+        await page.WaitForPageAsync("**/studio/episodes/*");
         var episodeId = new Uri(page.Url).AbsolutePath.Split('/')[^1];
         (await page.Locator("#publish-button").IsDisabledAsync()).ShouldBeTrue("nothing to publish before the audio is ready");
 
@@ -87,7 +87,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         await SiteFixture.ScreenshotAsync(page, "studio-episode-published");
 
         await page.Locator("#public-page-link").ClickAsync();
-        await page.WaitForURLAsync($"**/episodes/{episodeId}");
+        await page.WaitForPageAsync($"**/episodes/{episodeId}");
         (await page.Locator("h1").TextContentAsync()).ShouldBe("Pilot");
         // Listened to the end at 3x: the player reports the whole 30 s (a play), the browser fetched the whole file (a download).
         await page.Locator(".player-rate").SelectOptionAsync("3");
