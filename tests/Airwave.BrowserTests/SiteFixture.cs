@@ -184,6 +184,11 @@ public static class StudioPages
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForPageAsync(new Regex("/(studio|account)$"));
     }
+
+    /// <summary>Waits until the episode page's live processing status reads <paramref name="status"/> (real ffmpeg: the processing limit).</summary>
+    public static async Task WaitForProcessingStatusAsync(IPage page, string status) =>
+        await page.WaitForFunctionAsync("status => document.getElementById('processing-status').textContent === status", status,
+            new() { Timeout = SiteFixture.ProcessingTimeoutMs });
 }
 
 /// <summary>

@@ -132,7 +132,7 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
         log.ResumedAt.ShouldNotBeEmpty();
         log.ResumedAt[0].ShouldBeGreaterThanOrEqualTo(size / 3);
         log.ShouldBeContiguous(size, firstResume: log.ResumedAt[0]);
-        await WaitForReadyAsync(page);
+        await StudioPages.WaitForProcessingStatusAsync(page, "Ready.");
         (await creator.Http.GetJsonAsync($"/api/v1/episodes/{episodeId}")).Body!["processed_status"]!.GetValue<string>().ShouldBe("ready");
     }
 
@@ -167,7 +167,7 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
         log.Heads.ShouldNotBeEmpty();
         log.Heads[0].ShouldBeGreaterThanOrEqualTo(size / 3);
         log.ShouldBeContiguous(size, firstResume: log.Heads[0]);
-        await WaitForReadyAsync(page);
+        await StudioPages.WaitForProcessingStatusAsync(page, "Ready.");
     }
 
     private async Task<(IPage Page, TestUser Creator, string EpisodeId)> NewEpisodePageAsync(string title)
@@ -180,9 +180,6 @@ public sealed class StudioEditingTests(SiteFixture site) : IClassFixture<SiteFix
         await page.GotoAsync($"/studio/episodes/{episodeId}");
         return (page, creator, episodeId);
     }
-
-    private static async Task WaitForReadyAsync(IPage page) =>
-        await page.WaitForFunctionAsync("() => document.getElementById('processing-status').textContent === 'Ready.'", null, new() { Timeout = SiteFixture.ProcessingTimeoutMs });
 
     private static long Offset(string header) => long.Parse(header, System.Globalization.CultureInfo.InvariantCulture);
 

@@ -71,8 +71,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
         await page.EvaluateAsync(RecordProgress);
         var audio = await TestMedia.AudioAsync($"studio-{Guid.NewGuid():N}.wav", 30, 2);
         await page.Locator("#audio-file").SetInputFilesAsync(audio);
-        await page.WaitForFunctionAsync("() => document.getElementById('processing-status').textContent === 'Ready.'", null,
-            new() { Timeout = SiteFixture.ProcessingTimeoutMs });
+        await StudioPages.WaitForProcessingStatusAsync(page, "Ready.");
         var progress = await page.EvaluateAsync<double[]>("() => window.__progress");
         progress[^1].ShouldBe(100);
         progress.ShouldBe(progress.Order().ToArray(), "the bar only moves forward");
@@ -132,8 +131,7 @@ public sealed class StudioJourneyTests(SiteFixture site) : IClassFixture<SiteFix
 
         await page.GotoAsync($"/studio/episodes/{episodeId}");
         await page.Locator("#audio-file").SetInputFilesAsync(await TestMedia.TextAsAsync($"text-{Guid.NewGuid():N}.mp3"));
-        await page.WaitForFunctionAsync("() => document.getElementById('processing-status').textContent === 'Processing failed.'", null,
-            new() { Timeout = SiteFixture.ProcessingTimeoutMs });
+        await StudioPages.WaitForProcessingStatusAsync(page, "Processing failed.");
 
         var reason = (await creator.Http.GetJsonAsync($"/api/v1/episodes/{episodeId}/processing")).Body!["error"]!.GetValue<string>();
         reason.ShouldNotBeNullOrWhiteSpace();

@@ -234,10 +234,10 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
     /// <summary>
     /// Takes one request. What the request alone decides (the filters, the episode, the user agent, the listener) is
     /// worked out now; what depends on earlier requests (lateness, replays, windows, thresholds) is applied
-    /// <see cref="ApplyDelay"/> requests later, or at <see cref="Finish"/>. Meanwhile the processor is asked to load what that step will touch:
-    /// random places in tables far larger than its cache, the listener's slot and its (listener, episode) slot, both
-    /// found from the fingerprint. Reading and parsing the next lines hides the waits. Requests are still applied one at
-    /// a time and in log order, so nothing else changes.
+    /// <see cref="ApplyDelay"/> requests later, or at <see cref="Finish"/>. Meanwhile the processor is asked to load what
+    /// that step will touch: random places in tables far larger than its cache, the listener's slot and its (listener,
+    /// episode) slot, both found from the fingerprint. Reading and parsing the next lines hides the waits. Requests are
+    /// still applied one at a time and in log order, so nothing else changes.
     /// </summary>
     public void Accept(scoped in RequestLine request)
     {
@@ -1161,7 +1161,6 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
     [StructLayout(LayoutKind.Sequential, Pack = 4)]
     private struct PairState
     {
-
         /// <summary>Until then, requests belong to the download counted last (the window).</summary>
         public long BlockedUntil;
 

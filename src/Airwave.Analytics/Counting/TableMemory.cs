@@ -7,10 +7,11 @@ namespace Airwave.Analytics.Counting;
 /// <summary>
 /// Zeroed memory outside the collected heap for the counting's largest tables (<see cref="FingerprintTable{TValue}"/>),
 /// from a 64-byte boundary. A block of 2 MiB or more starts on a 2 MiB boundary and, on Linux, the kernel is asked to
-/// back it with 2 MiB pages (transparent huge pages, <c>madvise</c>) before it is first touched: a random lookup in a table of tens of MiB then finds its address translation in the
-/// processor's TLB instead of walking the page tables (3 % of the counting, ADR 0027). The hint may be refused (the
-/// system's setting is <c>never</c>); the memory works the same. Freed on <see cref="IDisposable.Dispose"/>, or when
-/// its owner is collected; the tables hold no object references, so the collector never needs to look into it.
+/// back it with 2 MiB pages (transparent huge pages, <c>madvise</c>) before it is first touched: a random lookup in a
+/// table of tens of MiB then finds its address translation in the processor's TLB instead of walking the page tables
+/// (3 % of the counting, ADR 0027). The hint may be refused (the system's setting is <c>never</c>); the memory works
+/// the same. Freed on <see cref="IDisposable.Dispose"/>, or when its owner is collected; the tables hold no object
+/// references, so the collector never needs to look into it.
 /// </summary>
 internal sealed unsafe class TableMemory : SafeHandle
 {
