@@ -251,7 +251,7 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
         if (next.Verdict == Verdict.Counts)
         {
             _listeners.Prefetch(next.Fingerprint, 0);
-            _pairs.PrefetchRun(next.Fingerprint, next.Episode);
+            _pairs.Prefetch(next.Fingerprint, next.Episode);
         }
 
         if (next.Time / Minute == _idMinute)
