@@ -28,7 +28,7 @@ internal sealed class DownloadCounter : IRequestSink, IDisposable
     /// <summary>
     /// How many slots ahead a pass over a table in slot order asks for what an entry leads to (the pair pass: the
     /// listener's slot; the day pass: the listener's extras, and at half the distance its downloads array). At the
-    /// tables' load, a third to a half of the slots hold an entry.
+    /// tables' load, a quarter to a half of the slots hold an entry (64 slots ahead measured no different).
     /// </summary>
     private const int PassPrefetchDistance = 32;
 
